@@ -1,0 +1,1 @@
+"""Command-line interface. Each module here that defines ``register(app)`` adds commands."""

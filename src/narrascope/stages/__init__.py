@@ -1,0 +1,1 @@
+"""Pipeline stages. Every module here registers its backends on import."""
