@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from .document import SCHEMA_VERSION, Document, Span  # noqa: E402
+from .document import SCHEMA_VERSION, Document, Span
 
 __all__ = ["SCHEMA_VERSION", "Document", "Span", "__version__"]

@@ -127,7 +127,7 @@ class Document:
             if not (0 <= start <= end <= len(self.text)) or self.text[start:end] != text:
                 raise OffsetError(
                     f"{self.id}: span at {path} ({start}, {end}) holds {text!r} but the "
-                    f"text there is {self.text[max(0, start):max(0, end)]!r}"
+                    f"text there is {self.text[max(0, start) : max(0, end)]!r}"
                 )
 
     # -- JSON -------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def plan_pipeline(config: dict[str, Any]) -> list[StageSpec]:
     """Resolve backends and check requires/assigns order, without loading any model."""
     names = config.get("pipeline", {}).get("stages")
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise ConfigError("[E007] config needs [pipeline] stages = [\"language\", ...]")
+        raise ConfigError('[E007] config needs [pipeline] stages = ["language", ...]')
     tables = config.get("stages", {})
     available = set(ALWAYS_AVAILABLE)
     plan: list[StageSpec] = []
@@ -182,7 +182,9 @@ class Pipeline:
                 try:
                     doc.validate()
                 except OffsetError as e:
-                    out.append(("error", _dumps(_stage_error(doc, "validate", "invalid_output", e))))
+                    out.append(
+                        ("error", _dumps(_stage_error(doc, "validate", "invalid_output", e)))
+                    )
                     continue
                 out.append(("doc", _dumps(doc.to_json())))
         return out, timings
@@ -307,7 +309,10 @@ def run(
         result.inputs, result.analysed, result.failed = skip, state["analysed"], state["failed"]
         result.errors_by_code.update(state.get("errors_by_code", {}))
         result.stage_seconds = dict(state.get("stage_seconds", {}))
-        for path, size in ((docs_path, state["documents_bytes"]), (errs_path, state["errors_bytes"])):
+        for path, size in (
+            (docs_path, state["documents_bytes"]),
+            (errs_path, state["errors_bytes"]),
+        ):
             with open(path, "ab") as f:
                 f.truncate(size)
     else:

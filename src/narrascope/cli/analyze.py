@@ -44,9 +44,7 @@ def analyze(
     address: Annotated[
         str | None, typer.Option(help="Ray cluster address (with --engine ray).")
     ] = None,
-    report: Annotated[
-        bool, typer.Option(help="Also write OUT/report.html.")
-    ] = False,
+    report: Annotated[bool, typer.Option(help="Also write OUT/report.html.")] = False,
 ) -> None:
     """Analyse news articles: writes OUT/documents.jsonl, OUT/errors.jsonl and OUT/run.json.
 

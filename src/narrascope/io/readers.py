@@ -198,7 +198,9 @@ def read_path(path: str, opts: ReadOptions) -> Iterator[Item]:
         yield ErrorRecord(path, "read", e.error, e.detail, id=Path(path).stem)
         return
     except OSError as e:
-        yield ErrorRecord(path, "read", "unreadable", f"{type(e).__name__}: {e}", id=Path(path).stem)
+        yield ErrorRecord(
+            path, "read", "unreadable", f"{type(e).__name__}: {e}", id=Path(path).stem
+        )
         return
     yield from _read_bytes(path, data, ext, opts)
 
@@ -307,7 +309,10 @@ def _jsonl_lines(path: str, f: IO[bytes], opts: ReadOptions) -> Iterator[Item]:
                 if not more or more.endswith(b"\n"):
                     break
             yield ErrorRecord(
-                source, "read", "too_large", f"line over --max-chars {opts.max_chars}",
+                source,
+                "read",
+                "too_large",
+                f"line over --max-chars {opts.max_chars}",
                 id=default_id,
             )
             continue
@@ -323,7 +328,9 @@ def _jsonl_lines(path: str, f: IO[bytes], opts: ReadOptions) -> Iterator[Item]:
             except json.JSONDecodeError as e:
                 raise InputError("invalid_json", f"{e.msg} at column {e.colno}") from e
             if not isinstance(obj, dict):
-                raise InputError("not_an_object", f"expected a JSON object, got {type(obj).__name__}")
+                raise InputError(
+                    "not_an_object", f"expected a JSON object, got {type(obj).__name__}"
+                )
             yield _record_document(obj, source, default_id, "jsonl", opts)
         except InputError as e:
             yield ErrorRecord(source, "read", e.error, e.detail, id=default_id)
@@ -355,7 +362,9 @@ def _read_csv_file(path: str, opts: ReadOptions) -> Iterator[Item]:
             return
         if opts.text_field not in fields:
             yield ErrorRecord(
-                path, "read", "missing_column",
+                path,
+                "read",
+                "missing_column",
                 f"no column {opts.text_field!r} (columns: {', '.join(fields)}); "
                 "choose one with --text-field",
                 id=stem,
@@ -369,7 +378,9 @@ def _read_csv_file(path: str, opts: ReadOptions) -> Iterator[Item]:
             except StopIteration:
                 break
             except (csv.Error, UnicodeDecodeError) as e:
-                yield ErrorRecord(f"{path}:{line}", "read", "undecodable", str(e), id=f"{stem}-{line}")
+                yield ErrorRecord(
+                    f"{path}:{line}", "read", "undecodable", str(e), id=f"{stem}-{line}"
+                )
                 break
             row_no += 1
             source = f"{path}:{line}"
@@ -445,7 +456,9 @@ def _feed_documents(path: str, stem: str, data: bytes, opts: ReadOptions) -> Ite
         text = _html_to_text(body)
         title = entry.get("title")
         if not text.strip():
-            yield ErrorRecord(source, "read", "missing_text", "the feed entry has no text", id=entry_id)
+            yield ErrorRecord(
+                source, "read", "missing_text", "the feed entry has no text", id=entry_id
+            )
             continue
         if len(text) > opts.max_chars:
             yield ErrorRecord(source, "read", "too_large", "entry over --max-chars", id=entry_id)

@@ -51,7 +51,7 @@ def sentence_offsets(text: str, start: int, end: int, language: str) -> Iterator
             pos = text.find(piece, cursor, end)
         sub_start = pos
         for m in _AFTER_QUOTE.finditer(text, pos, pos + len(piece)):
-            if text[m.end()].isupper() or text[m.end()] in "“\"«„":
+            if text[m.end()].isupper() or text[m.end()] in '“"«„':
                 yield sub_start, m.start() + 2
                 sub_start = m.end()
         yield sub_start, pos + len(piece)

@@ -1,0 +1,45 @@
+"""Shared fixtures: hand-written texts only (never corpus or seed text)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from texts import EN_ARTICLE, RU_ARTICLE
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def en_article() -> str:
+    return EN_ARTICLE
+
+
+@pytest.fixture
+def ru_article() -> str:
+    return RU_ARTICLE
+
+
+@pytest.fixture
+def bad_inputs_dir(tmp_path: Path) -> Path:
+    """A directory of good and bad inputs, as in the foundation issue."""
+    d = tmp_path / "inputs"
+    d.mkdir()
+    (d / "a-good.txt").write_text(EN_ARTICLE, "utf-8")
+    (d / "b-empty.txt").write_bytes(b"")
+    (d / "c-random.bin").write_bytes(bytes((i * 7919 + 13) % 256 for i in range(4096)))
+    (d / "d-russian-cp1251.txt").write_bytes(RU_ARTICLE.encode("cp1251"))
+    lines = [
+        json.dumps({"id": "j1", "text": EN_ARTICLE, "published": "2025-03-03"}),
+        '{"id": "j2", "text": "truncated',
+        json.dumps({"id": "j3", "body": "no text field here"}),
+    ]
+    (d / "e-records.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    return d
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
