@@ -201,10 +201,30 @@ def _offsets_ok(record: dict[str, Any], text: str) -> bool:
 
     Walks every nested mapping (not descending into ``text`` keys, as
     :func:`~narrascope.document.iter_span_mappings` does) and returns False at the first
-    span-like mapping whose ``text`` differs from ``text[start:end]``.
+    span-like mapping whose ``text`` differs from ``text[start:end]``. Span groups, the
+    bulk of a record, take a flat loop.
     """
-    stack: list[Any] = [v for k, v in record.items() if k != "text"]
     n = len(text)
+    stack: list[Any] = []
+    for key, value in record.items():
+        if key == "spans" and isinstance(value, dict):
+            for group in value.values():
+                if not isinstance(group, list):
+                    stack.append(group)
+                    continue
+                for span in group:
+                    if not isinstance(span, dict):
+                        stack.append(span)
+                        continue
+                    start, end, sub = span.get("start"), span.get("end"), span.get("text")
+                    if isinstance(start, int) and isinstance(end, int) and isinstance(sub, str):
+                        if not (0 <= start <= end <= n) or text[start:end] != sub:
+                            return False
+                    attrs = span.get("attrs")  # Span.to_json: only attrs can nest spans
+                    if attrs:
+                        stack.append(attrs)
+        elif key != "text" and isinstance(value, dict | list):
+            stack.append(value)
     while stack:
         obj = stack.pop()
         if isinstance(obj, dict):
@@ -212,9 +232,7 @@ def _offsets_ok(record: dict[str, Any], text: str) -> bool:
             if isinstance(start, int) and isinstance(end, int) and isinstance(sub, str):
                 if not (0 <= start <= end <= n) or text[start:end] != sub:
                     return False
-            for k, v in obj.items():
-                if k != "text" and isinstance(v, dict | list):
-                    stack.append(v)
+            stack.extend(v for k, v in obj.items() if k != "text" and isinstance(v, dict | list))
         elif isinstance(obj, list):
             stack.extend(v for v in obj if isinstance(v, dict | list))
     return True
