@@ -20,16 +20,19 @@ killed run continues from its checkpoint, giving the same files as an uninterrup
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
+import itertools
 import json
 import multiprocessing as mp
 import os
 import platform
+import threading
 import time
 import tomllib
 import traceback
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -39,7 +42,7 @@ from typing import Any
 from . import __version__
 from .document import SCHEMA_VERSION, Document
 from .errors import ConfigError, OffsetError, PipelineOrderError
-from .io.readers import ErrorRecord, Item, ReadOptions, read_inputs
+from .io.readers import ErrorRecord, Item, ReadOptions, expand_inputs, read_path
 from .registry import BackendInfo, stages
 
 ALWAYS_AVAILABLE = ("text", "title", "published")
@@ -171,6 +174,7 @@ class Pipeline:
                     except Exception as e:  # noqa: BLE001
                         failed[i] = _stage_error(docs[i], name, "stage_failed", e)
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
+        t0 = time.perf_counter()
         out: list[tuple[str, str]] = []
         for i, item in enumerate(items):
             if isinstance(item, ErrorRecord):
@@ -179,15 +183,59 @@ class Pipeline:
                 out.append(("error", _dumps(failed[i])))
             else:
                 doc = docs[i]
-                try:
-                    doc.validate()
-                except OffsetError as e:
-                    out.append(
-                        ("error", _dumps(_stage_error(doc, "validate", "invalid_output", e)))
-                    )
-                    continue
-                out.append(("doc", _dumps(doc.to_json())))
+                record = doc.to_json()
+                if not _offsets_ok(record, doc.text):
+                    try:
+                        doc.validate()  # slow path: finds the bad span and says where
+                    except OffsetError as e:
+                        error = _stage_error(doc, "validate", "invalid_output", e)
+                        out.append(("error", _dumps(error)))
+                        continue
+                out.append(("doc", _dumps(record)))
+        timings["serialise"] = time.perf_counter() - t0
         return out, timings
+
+
+def _offsets_ok(record: dict[str, Any], text: str) -> bool:
+    """Fast check of the offset invariant over a serialised record (see ``validate``).
+
+    Walks every nested mapping (not descending into ``text`` keys, as
+    :func:`~narrascope.document.iter_span_mappings` does) and returns False at the first
+    span-like mapping whose ``text`` differs from ``text[start:end]``. Span groups, the
+    bulk of a record, take a flat loop.
+    """
+    n = len(text)
+    stack: list[Any] = []
+    for key, value in record.items():
+        if key == "spans" and isinstance(value, dict):
+            for group in value.values():
+                if not isinstance(group, list):
+                    stack.append(group)
+                    continue
+                for span in group:
+                    if not isinstance(span, dict):
+                        stack.append(span)
+                        continue
+                    start, end, sub = span.get("start"), span.get("end"), span.get("text")
+                    if isinstance(start, int) and isinstance(end, int) and isinstance(sub, str):
+                        if not (0 <= start <= end <= n) or text[start:end] != sub:
+                            return False
+                    attrs = span.get("attrs")  # Span.to_json: only attrs can nest spans
+                    if attrs:
+                        stack.append(attrs)
+        elif key != "text" and isinstance(value, dict | list):
+            stack.append(value)
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, dict):
+            start, end, sub = obj.get("start"), obj.get("end"), obj.get("text")
+            if isinstance(start, int) and isinstance(end, int) and isinstance(sub, str):
+                if not (0 <= start <= end <= n) or text[start:end] != sub:
+                    return False
+            stack.extend(v for k, v in obj.items() if k != "text" and isinstance(v, dict | list))
+        elif isinstance(obj, list):
+            stack.extend(v for v in obj if isinstance(v, dict | list))
+    return True
 
 
 def _stage_error(doc: Document, stage: str, code: str, e: BaseException) -> dict[str, Any]:
@@ -213,6 +261,14 @@ def build_pipeline(
 
 
 # -- running -----------------------------------------------------------------------------
+#: Chunks queued per worker process. The reader runs at most this many chunks ahead of
+#: the writer, so memory is bounded by ``workers * IN_FLIGHT_PER_WORKER * chunk_size``
+#: documents whatever the corpus size.
+IN_FLIGHT_PER_WORKER = 2
+CHECKPOINT_FILE = ".progress.json"
+CHECKPOINT_VERSION = 2
+
+
 @dataclass
 class RunResult:
     inputs: int = 0
@@ -222,6 +278,7 @@ class RunResult:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     out_dir: str = ""
+    resumed_from: int = 0  # inputs already done by an earlier, interrupted run
 
     @property
     def exit_code(self) -> int:
@@ -229,52 +286,258 @@ class RunResult:
 
 
 _WORKER: Pipeline | None = None
+_WORKER_LOAD_SECONDS = 0.0
 
 
-def _init_worker(config: dict[str, Any]) -> None:
-    global _WORKER
+def _init_worker(config: dict[str, Any], parent_pid: int | None = None) -> None:
+    global _WORKER, _WORKER_LOAD_SECONDS
+    if parent_pid is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+    t0 = time.perf_counter()
     _WORKER = Pipeline(config)
+    _WORKER_LOAD_SECONDS = time.perf_counter() - t0
+
+
+def _exit_with_parent(pid: int, interval: float = 0.5) -> None:
+    """End this worker when the run's main process is gone (e.g. killed with SIGKILL),
+    instead of leaving an orphan that waits for work forever."""
+    while True:
+        time.sleep(interval)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # pragma: no cover - the pid was reused by another user
+            os._exit(1)
 
 
 def _work(items: list[Item]) -> tuple[list[tuple[str, str]], dict[str, float]]:
+    global _WORKER_LOAD_SECONDS
     if _WORKER is None:  # pragma: no cover - initializer always runs first
         raise RuntimeError("worker pipeline not initialised")
-    return _WORKER.process(items)
+    lines, timings = _WORKER.process(items)
+    if _WORKER_LOAD_SECONDS:  # reported once, with the worker's first chunk
+        timings["load"] = _WORKER_LOAD_SECONDS
+        _WORKER_LOAD_SECONDS = 0.0
+    return lines, timings
 
 
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
-    for it in items:
-        chunk.append(it)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _worker_info() -> dict[str, Any]:
+    return _WORKER.info() if _WORKER is not None else {}
 
 
 def config_digest(config: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
 
 
+# An input position: (index of the expanded path, the path, the item within that path).
+_Pos = tuple[int, str]
+
+
+def _read_positioned(
+    inputs: list[str],
+    opts: ReadOptions,
+    *,
+    start_path: int = 0,
+    start_name: str | None = None,
+    skip_items: int = 0,
+) -> Iterator[tuple[_Pos, Item]]:
+    """Stream items with their path position; skip what a checkpoint says is done.
+
+    Paths before ``start_path`` are not opened at all, and the first ``skip_items`` items
+    of path ``start_path`` are read but dropped, so resuming a run over a large corpus
+    does not decode it again. Raises ConfigError when path ``start_path`` is no longer
+    ``start_name`` (the inputs changed since the checkpoint).
+    """
+    reached = False
+    for index, path in enumerate(expand_inputs(inputs)):
+        if index < start_path:
+            continue
+        if index == start_path and start_name is not None and path != start_name:
+            raise ConfigError(
+                f"[E014] the inputs changed since the checkpoint: input #{index} was "
+                f"{start_name!r} and is now {path!r}. Run without --resume to start over"
+            )
+        items: Iterator[Item] = read_path(path, opts)
+        if index == start_path and skip_items:
+            items = itertools.islice(items, skip_items, None)
+        for item in items:
+            yield (index, path), item
+        reached = True
+    if start_name is not None and not reached:
+        raise ConfigError(
+            f"[E014] the inputs changed since the checkpoint: input #{start_path} "
+            f"({start_name!r}) is gone. Run without --resume to start over"
+        )
+
+
+def _chunks(
+    source: Iterator[tuple[_Pos, Item]], size: int, timings: dict[str, float]
+) -> Iterator[tuple[list[Item], list[_Pos]]]:
+    """Group items into chunks, adding the time spent reading to ``timings["read"]``."""
+    while True:
+        t0 = time.perf_counter()
+        batch = list(itertools.islice(source, size))
+        timings["read"] = timings.get("read", 0.0) + time.perf_counter() - t0
+        if not batch:
+            return
+        yield [item for _, item in batch], [pos for pos, _ in batch]
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
 class _Checkpoint:
-    """Atomic record of how many inputs are fully written, and the output sizes then."""
+    """What is safely on disk: inputs done, output sizes then, counts and position.
+
+    Protocol (one writer): output lines are appended to ``documents.jsonl`` and
+    ``errors.jsonl``; the two files are flushed and fsynced; only then is the checkpoint
+    replaced atomically (temporary file, fsync, rename, fsync of the directory). A run
+    killed at any moment therefore finds on disk a checkpoint whose byte sizes are at
+    most the sizes of the files; resuming truncates the files to those sizes (dropping a
+    half-written chunk) and reads on from the recorded input position.
+    """
 
     def __init__(self, out: Path, key: dict[str, Any]) -> None:
-        self.path = out / ".progress.json"
+        self.path = out / CHECKPOINT_FILE
         self.key = key
 
     def load(self) -> dict[str, Any] | None:
+        """The saved state; None when there is none (or it cannot be parsed).
+
+        Raises ConfigError when the checkpoint was made by a different command.
+        """
         try:
             state = json.loads(self.path.read_text("utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
+        except FileNotFoundError:
             return None
-        return state if state.get("key") == self.key else None
+        except (OSError, ValueError):
+            return None  # unreadable: start over (the outputs are rewritten from scratch)
+        if not isinstance(state, dict) or state.get("version") != CHECKPOINT_VERSION:
+            return None
+        if state.get("key") != self.key:
+            changed = [k for k in self.key if state.get("key", {}).get(k) != self.key[k]]
+            raise ConfigError(
+                f"[E012] {self.path} belongs to a run with different "
+                f"{', '.join(changed) or 'settings'}; resume with the same inputs, config "
+                "and options, or run without --resume to start over"
+            )
+        return state
 
     def save(self, state: dict[str, Any]) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"key": self.key, **state}), "utf-8")
-        os.replace(tmp, self.path)
+        doc = {"version": CHECKPOINT_VERSION, "key": self.key, **state}
+        _atomic_write(self.path, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+        _fsync_dir(self.path.parent)
+
+
+class _Writer:
+    """Appends output lines in input order and checkpoints what is on disk."""
+
+    def __init__(
+        self,
+        out: Path,
+        result: RunResult,
+        checkpoint: _Checkpoint,
+        *,
+        position: tuple[int, str | None, int],
+        every: float,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.result = result
+        self.checkpoint = checkpoint
+        self.every = every
+        self.progress = progress
+        self.path_index, self.path_name, self.path_items = position
+        self.fd = open(out / "documents.jsonl", "ab")
+        self.fe = open(out / "errors.jsonl", "ab")
+        self.last_commit = time.monotonic()
+
+    def write(
+        self, lines: list[tuple[str, str]], positions: list[_Pos], timings: dict[str, float]
+    ) -> None:
+        result = self.result
+        docs: list[str] = []
+        errs: list[str] = []
+        for kind, line in lines:
+            if kind == "doc":
+                docs.append(line)
+            else:
+                errs.append(line)
+                result.errors_by_code[json.loads(line)["error"]] += 1
+        if docs:
+            self.fd.write(("\n".join(docs) + "\n").encode("utf-8"))
+        if errs:
+            self.fe.write(("\n".join(errs) + "\n").encode("utf-8"))
+        result.analysed += len(docs)
+        result.failed += len(errs)
+        result.inputs += len(positions)
+        for index, path in positions:
+            if index == self.path_index:
+                self.path_items += 1
+            else:
+                self.path_index, self.path_name, self.path_items = index, path, 1
+        for k, v in timings.items():
+            result.stage_seconds[k] = result.stage_seconds.get(k, 0.0) + v
+        if time.monotonic() - self.last_commit >= self.every:
+            self.commit()
+        if self.progress is not None:
+            self.progress(result.inputs, result.failed)
+
+    def commit(self, *, complete: bool = False) -> None:
+        for f in (self.fd, self.fe):
+            f.flush()
+            os.fsync(f.fileno())
+        r = self.result
+        self.checkpoint.save(
+            {
+                "complete": complete,
+                "inputs_done": r.inputs,
+                "analysed": r.analysed,
+                "failed": r.failed,
+                "errors_by_code": dict(r.errors_by_code),
+                "stage_seconds": r.stage_seconds,
+                "documents_bytes": self.fd.tell(),
+                "errors_bytes": self.fe.tell(),
+                "path_index": self.path_index,
+                "path": self.path_name,
+                "path_items": self.path_items,
+            }
+        )
+        self.last_commit = time.monotonic()
+
+    def close(self) -> None:
+        self.fd.close()
+        self.fe.close()
+
+
+def _check_inputs(inputs: list[str]) -> None:
+    """Raise ConfigError (a usage error) for a missing path before any output is touched."""
+    for raw in inputs:
+        next(iter(expand_inputs([raw])), None)
 
 
 def run(
@@ -287,107 +550,139 @@ def run(
     chunk_size: int = 16,
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    checkpoint_every: float | None = None,
 ) -> RunResult:
-    """Analyse ``inputs`` into ``out_dir``. ``progress(done, failed)`` is called per chunk."""
+    """Analyse ``inputs`` into ``out_dir`` (``documents.jsonl``, ``errors.jsonl``, ``run.json``).
+
+    Inputs are streamed: the reader runs at most ``workers * IN_FLIGHT_PER_WORKER``
+    chunks of ``chunk_size`` items ahead of the writer. With ``workers > 1`` the chunks
+    are analysed by that many processes (one pipeline, so one copy of each model, per
+    process) and written in input order, so the output files are byte-identical to those
+    of ``workers=1``.
+
+    The run checkpoints what is on disk at most every ``checkpoint_every`` seconds (and
+    at the end; default 1 s, or the ``NARRASCOPE_CHECKPOINT_SECONDS`` environment
+    variable; 0 checkpoints after every chunk). With ``resume=True`` a run killed at any
+    moment continues from its checkpoint and ends with the same files as an uninterrupted
+    run; without it, the output directory is started afresh. ``progress(done, failed)``
+    is called per chunk.
+    """
     config = config if config is not None else load_config()
     plan_pipeline(config)  # fail fast on a bad config before touching the output
     opts = read_options or ReadOptions()
+    _check_inputs(inputs)
+    if checkpoint_every is None:
+        checkpoint_every = float(os.environ.get("NARRASCOPE_CHECKPOINT_SECONDS", "1.0"))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     docs_path, errs_path = out / "documents.jsonl", out / "errors.jsonl"
     key = {
         "inputs": [os.path.abspath(p) if p != "-" else p for p in inputs],
         "config": config_digest(config),
-        "read_options": config_digest(opts.__dict__),
+        "read_options": config_digest(dataclasses.asdict(opts)),
+        "narrascope": __version__,
     }
     checkpoint = _Checkpoint(out, key)
     state = checkpoint.load() if resume else None
     result = RunResult(out_dir=str(out))
-    skip = 0
-    if state:
-        skip = int(state["inputs_done"])
-        result.inputs, result.analysed, result.failed = skip, state["analysed"], state["failed"]
+    position: tuple[int, str | None, int] = (0, None, 0)
+    if state is not None:
+        sizes = {docs_path: int(state["documents_bytes"]), errs_path: int(state["errors_bytes"])}
+        for path, size in sizes.items():
+            actual = path.stat().st_size if path.exists() else -1
+            if actual < size:
+                raise ConfigError(
+                    f"[E013] {path} has {max(actual, 0)} bytes but the checkpoint recorded "
+                    f"{size}: the output was changed after the run stopped. Run without "
+                    "--resume to start over"
+                )
+        for path, size in sizes.items():
+            with open(path, "r+b") as f:
+                f.truncate(size)
+                f.flush()
+                os.fsync(f.fileno())
+        result.inputs = result.resumed_from = int(state["inputs_done"])
+        result.analysed, result.failed = int(state["analysed"]), int(state["failed"])
         result.errors_by_code.update(state.get("errors_by_code", {}))
         result.stage_seconds = dict(state.get("stage_seconds", {}))
-        for path, size in (
-            (docs_path, state["documents_bytes"]),
-            (errs_path, state["errors_bytes"]),
-        ):
-            with open(path, "ab") as f:
-                f.truncate(size)
+        position = (int(state["path_index"]), state["path"], int(state["path_items"]))
     else:
+        # Drop the old checkpoint before the outputs: a crash in between leaves no
+        # checkpoint, so a later --resume starts over instead of trusting stale sizes.
+        checkpoint.clear()
+        (out / "run.json").unlink(missing_ok=True)
         docs_path.write_bytes(b"")
         errs_path.write_bytes(b"")
     start = time.perf_counter()
-    items: Iterator[Item] = read_inputs(inputs, opts)
-    if skip:
-        items = (it for i, it in enumerate(items) if i >= skip)
-
-    with open(docs_path, "ab") as fd, open(errs_path, "ab") as fe:
-
-        def write(chunk_len: int, lines: list[tuple[str, str]], timings: dict[str, float]) -> None:
-            for kind, line in lines:
-                data = (line + "\n").encode("utf-8")
-                if kind == "doc":
-                    fd.write(data)
-                    result.analysed += 1
-                else:
-                    fe.write(data)
-                    result.failed += 1
-                    result.errors_by_code[json.loads(line)["error"]] += 1
-            result.inputs += chunk_len
-            for k, v in timings.items():
-                result.stage_seconds[k] = result.stage_seconds.get(k, 0.0) + v
-            fd.flush()
-            fe.flush()
-            checkpoint.save(
-                {
-                    "inputs_done": result.inputs,
-                    "analysed": result.analysed,
-                    "failed": result.failed,
-                    "errors_by_code": dict(result.errors_by_code),
-                    "stage_seconds": result.stage_seconds,
-                    "documents_bytes": fd.tell(),
-                    "errors_bytes": fe.tell(),
-                }
-            )
-            if progress is not None:
-                progress(result.inputs, result.failed)
-
-        if workers <= 1:
+    source = _read_positioned(
+        inputs, opts, start_path=position[0], start_name=position[1], skip_items=position[2]
+    )
+    timings: dict[str, float] = {}
+    chunks = _chunks(source, max(1, chunk_size), timings)
+    writer = _Writer(
+        out, result, checkpoint, position=position, every=checkpoint_every, progress=progress
+    )
+    try:
+        if state is not None and state.get("complete"):
+            infos = Pipeline(config).info()
+        elif workers <= 1:
+            t0 = time.perf_counter()
             pipeline = Pipeline(config)
-            t_read = time.perf_counter()
-            for chunk in _chunks(items, chunk_size):
-                t_chunk = time.perf_counter()
-                result.stage_seconds["read"] = (
-                    result.stage_seconds.get("read", 0.0) + t_chunk - t_read
-                )
-                lines, timings = pipeline.process(chunk)
-                write(len(chunk), lines, timings)
-                t_read = time.perf_counter()
+            timings["load"] = time.perf_counter() - t0
+            for items, positions in chunks:
+                lines, stage_times = pipeline.process(items)
+                writer.write(lines, positions, stage_times)
             infos = pipeline.info()
         else:
-            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            with ProcessPoolExecutor(
-                max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(config,)
-            ) as pool:
-                pending: deque[tuple[int, Future[Any]]] = deque()
-                for chunk in _chunks(items, chunk_size):
-                    pending.append((len(chunk), pool.submit(_work, chunk)))
-                    while len(pending) >= workers * 3:
-                        n, fut = pending.popleft()
-                        write(n, *fut.result())
-                while pending:
-                    n, fut = pending.popleft()
-                    write(n, *fut.result())
-                infos = pool.submit(_worker_info).result()
+            infos = _run_pool(config, chunks, writer, workers)
+        for k, v in timings.items():
+            result.stage_seconds[k] = result.stage_seconds.get(k, 0.0) + v
+        writer.commit(complete=True)
+    finally:
+        writer.close()
     result.seconds = time.perf_counter() - start
-    _write_run_json(out, config, result, infos, workers, resumed_from=skip)
+    _write_run_json(out, config, result, infos, workers)
     return result
 
 
-def _worker_info() -> dict[str, Any]:
-    return _WORKER.info() if _WORKER is not None else {}
+def _run_pool(
+    config: dict[str, Any],
+    chunks: Iterator[tuple[list[Item], list[_Pos]]],
+    writer: _Writer,
+    workers: int,
+) -> dict[str, Any]:
+    """Analyse chunks in ``workers`` processes; write results in input order."""
+    methods = mp.get_all_start_methods()
+    # forkserver: workers start from a clean single-threaded server process, safe even when
+    # the parent runs threads (a progress bar, Ray); fork where forkserver is missing.
+    method = "forkserver" if "forkserver" in methods else "spawn"
+    ctx = mp.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["narrascope.pipeline"])
+    limit = workers * IN_FLIGHT_PER_WORKER
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(config, os.getpid()),
+    ) as pool:
+        pending: deque[tuple[list[_Pos], Future[Any]]] = deque()
+        for items, positions in chunks:
+            pending.append((positions, pool.submit(_work, items)))
+            while len(pending) >= limit:
+                positions_done, fut = pending.popleft()
+                writer.write(*_with_positions(fut.result(), positions_done))
+        while pending:
+            positions_done, fut = pending.popleft()
+            writer.write(*_with_positions(fut.result(), positions_done))
+        infos: dict[str, Any] = pool.submit(_worker_info).result()
+    return infos
+
+
+def _with_positions(
+    result: tuple[list[tuple[str, str]], dict[str, float]], positions: list[_Pos]
+) -> tuple[list[tuple[str, str]], list[_Pos], dict[str, float]]:
+    return result[0], positions, result[1]
 
 
 def _write_run_json(
@@ -397,8 +692,9 @@ def _write_run_json(
     infos: dict[str, Any],
     workers: int,
     *,
-    resumed_from: int,
+    engine: str = "local",
 ) -> None:
+    done_now = result.inputs - result.resumed_from
     run_info = {
         "schema_version": SCHEMA_VERSION,
         "narrascope_version": __version__,
@@ -412,15 +708,20 @@ def _write_run_json(
         },
         "stages": infos,
         "config": config,
+        "engine": engine,
         "workers": workers,
-        "resumed_from_input": resumed_from,
+        "resumed_from_input": result.resumed_from,
         "timings": {
             "seconds": round(result.seconds, 3),
-            "docs_per_second": round(result.inputs / result.seconds, 2) if result.seconds else None,
+            "docs_per_second": round(done_now / result.seconds, 2) if result.seconds else None,
             "stage_seconds": {k: round(v, 3) for k, v in result.stage_seconds.items()},
+            "stage_seconds_note": (
+                "CPU-side wall time per stage, summed over all worker processes"
+                if workers > 1
+                else "wall time per stage in the one process"
+            ),
         },
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    tmp = out / "run.json.tmp"
-    tmp.write_text(json.dumps(run_info, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(tmp, out / "run.json")
+    text = json.dumps(run_info, indent=2, ensure_ascii=False) + "\n"
+    _atomic_write(out / "run.json", text.encode("utf-8"))
