@@ -77,18 +77,32 @@ def test_blame_edges_narratives_and_highlights_in_the_dom(dom: str) -> None:
     assert "URW: Blaming the war on others rather than the invader" in dom
     assert 'class="label subnarrative">Ukraine is the aggressor' in dom
     for layer in ("l-tech", "l-claim", "l-src", "l-cue", "l-ent-ant", "l-ent-pro", "l-ev"):
-        assert re.search(rf'<mark class="[^"]*\b{layer}\b[^"]*" id="d\d+-', dom), layer
+        assert re.search(rf'<mark id="d\d+-[^"]*" class="{layer}\b', dom), layer
 
 
 def test_pages_and_jump_to_evidence(report: Path, dom: str) -> None:
     # five documents in pages of two: only the first page is visible after load
     pages = re.findall(r'<div class="page" data-page="(\d)"( hidden="")?>', dom)
     assert [(p, bool(h)) for p, h in pages] == [("0", False), ("1", True), ("2", True)]
-    # opening a claim anchor of document 4 (page 1) shows its page and hides page 0
+    # jumping a claim anchor of document 4 (page 1) shows its page and hides page 0
     url_dom = dump_dom(report.as_uri() + "#d3-c1")
     pages = re.findall(r'<div class="page" data-page="(\d)"( hidden="")?>', url_dom)
     assert [(p, bool(h)) for p, h in pages] == [("0", True), ("1", False), ("2", True)]
-    assert re.search(r'<mark class="l-claim flash" id="d3-c1"', url_dom)
+    assert re.search(r'<mark id="d3-c1" class="l-claim flash"', url_dom)
+
+
+def test_lazy_page_is_materialized_safely(tmp_path: Path) -> None:
+    out = mf.write_fixture(tmp_path / "out")
+    report = write_report(out, out / "lazy.html", page_size=2, lazy=True)
+    dom = dump_dom(report.as_uri() + "#d2-t1")  # a technique in the injected document
+    assert re.search(r'<article class="doc" id="doc-2"', dom), "lazy page was not opened"
+    assert re.search(r'<mark id="d2-t1" class="l-tech flash"', dom)
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in dom
+    body = re.search(r"<body[^>]*>", dom)
+    assert body is not None and "pwned" not in body.group(0)
+    assert "data-pwned" not in dom
+    # page 2 was never opened: still inert
+    assert 'id="doc-4"' not in dom.split('<script type="text/x-narrascope-page">')[0]
 
 
 def test_single_document_view(report: Path) -> None:

@@ -22,6 +22,15 @@ def report(
         int | None,
         typer.Option(min=0, help="Show only the first N documents in full (all are counted)."),
     ] = None,
+    lazy: Annotated[
+        bool | None,
+        typer.Option(
+            "--lazy/--no-lazy",
+            help="Store pages after the first as inert text opened on demand (default: "
+            "when more than 500 documents are shown). --no-lazy keeps every page plain HTML.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
 ) -> None:
     """Write one self-contained HTML report (no external resources) from a run's JSON output."""
@@ -29,7 +38,7 @@ def report(
 
     target = html if html is not None else out_dir / "report.html"
     try:
-        path = write_report(out_dir, target, max_docs=max_docs)
+        path = write_report(out_dir, target, max_docs=max_docs, lazy=lazy)
     except ConfigError as e:
         typer.echo(f"narrascope: error: {e}", err=True)
         raise typer.Exit(2) from e

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .highlight import Mark, Token, nest_tokens
+from markupsafe import Markup
+
+from .highlight import Mark, nest_tokens, tokens_html
 
 ROLES = ("Antagonist", "Protagonist", "Innocent")
 ROLE_LAYER = {"Antagonist": "ent-ant", "Protagonist": "ent-pro", "Innocent": "ent-inn"}
@@ -369,7 +371,7 @@ class DocView:
     date: str
     url: str
     href: str | None
-    tokens: list[Token]
+    html: Markup  # the text with its highlights
     narratives: list[dict[str, Any]]
     domain: str
     narratives_present: bool
@@ -493,11 +495,8 @@ def document_view(n: int, rec: dict[str, Any]) -> DocView:
         name = _s(ent.get("name")) or _s(sp.get("text"))
         score = _score(attrs.get("role_score"))
         fine = ", ".join(_s(f) for f in _l(attrs.get("fine_roles")) if isinstance(f, str))
-        title = f"Entity {name} ({_s(sp.get('label')) or '?'}): {role or 'no role'}"
-        if score is not None:
-            title += f", score {score:.2f}"
-        if fine:
-            title += f"; fine roles: {fine}"
+        title = f"{role or 'no role'}" + (f" {score:.2f}" if score is not None else "")
+        title += f": {name} ({_s(sp.get('label')) or '?'})" + (f"; {fine}" if fine else "")
         mark(sp, ROLE_LAYER.get(role, "ent-none"), f"d{n}-e{i}", title, role or "mention", "ent")
 
     # claims: content, source, cue; accusations and evidence status
@@ -515,17 +514,16 @@ def document_view(n: int, rec: dict[str, Any]) -> DocView:
             c,
             "claim",
             f"d{n}-c{i}",
-            f"Claim content ({kind or 'claim'}) by {who}"
-            + (f", score {score:.2f}" if score is not None else "")
-            + f"; evidence: {EVIDENCE_TEXT.get(status, status)}",
+            f"Claim ({kind or '?'}{f' {score:.2f}' if score is not None else ''}) by {who}; "
+            f"evidence: {EVIDENCE_TEXT.get(status, status)}",
             kind,
             "claim",
         )
         has_src = bool(src) and mark(
-            src, "src", f"d{n}-c{i}-src", f"Claim source: {who}", "source", "src"
+            src, "src", f"d{n}-c{i}-src", f"Source: {who}", "source", "src"
         )
         has_cue = bool(cue) and mark(
-            cue, "cue", f"d{n}-c{i}-cue", f"Claim cue ({kind or 'claim'})", "cue", "cue"
+            cue, "cue", f"d{n}-c{i}-cue", f"Cue ({kind or 'claim'})", "cue", "cue"
         )
         acc = _d(attrs.get("accusation"))
         accused = acc.get("accused")
@@ -559,8 +557,8 @@ def document_view(n: int, rec: dict[str, Any]) -> DocView:
         label = _s(t.get("label")) or "technique"
         score = _score(t.get("score"))
         cat = _s(_d(t.get("attrs")).get("category"))
-        title = f"Technique {label}" + (f" ({cat})" if cat else "")
-        title += f", score {score:.2f}" if score is not None else ""
+        title = label + (f" {score:.2f}" if score is not None else "")
+        title += f" ({cat})" if cat else ""
         if mark(t, "tech", f"d{n}-t{i}", title, label, "tech"):
             trow = by_label.setdefault(label, {"label": label, "category": cat, "anchors": []})
             trow["anchors"].append(
@@ -584,7 +582,7 @@ def document_view(n: int, rec: dict[str, Any]) -> DocView:
         date=_s(rec.get("published")),
         url=_s(rec.get("url")),
         href=safe_url(rec.get("url")),
-        tokens=nest_tokens(text, marks),
+        html=tokens_html(nest_tokens(text, marks)),
         narratives=narratives,
         domain=_s(narr.get("domain")),
         narratives_present=bool(narr),

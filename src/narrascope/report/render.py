@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import time
 from collections.abc import Iterator
 from importlib import resources
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2.ext import Extension
+from markupsafe import Markup
 
 from .. import __version__
 from ..errors import ConfigError
@@ -39,8 +42,21 @@ from .model import (
 )
 
 PAGE_SIZE = 25
+LAZY_AFTER = 500  # documents; above this, pages after the first are parsed on demand
 
 _ENV: Environment | None = None
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+
+
+class _Dedent(Extension):
+    """Drop the templates' indentation at compile time (a few % of a large report).
+
+    Safe because the only whitespace-sensitive content, the pre-wrapped document text,
+    comes from variables, never from template source.
+    """
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return _INDENT.sub("", source)
 
 
 def _env() -> Environment:
@@ -51,10 +67,26 @@ def _env() -> Environment:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=[_Dedent],
         )
         env.filters["pct"] = lambda v, total: 0 if not total else round(100 * v / total, 1)
+        env.filters["inert"] = _inert
         _ENV = env
     return _ENV
+
+
+def _inert(html: str) -> Markup:
+    """Document HTML to be stored as raw text inside ``<script type="text/x-...">``.
+
+    The page's JavaScript inserts it when its page is opened, so the browser does not
+    build DOM for thousands of documents up front. Raw text ends at ``</script`` and
+    changes state at ``<!--``; neither can occur because every ``<`` of the document
+    text and of attribute values was escaped, and the templates write neither.
+    """
+    low = html.lower()
+    if "</script" in low or "<!--" in low:  # pragma: no cover - guarded by escaping
+        raise ValueError("document HTML cannot be stored inert: it holds </script or <!--")
+    return Markup(html)
 
 
 def _static(name: str) -> str:
@@ -90,11 +122,16 @@ def write_report(
     *,
     max_docs: int | None = None,
     page_size: int = PAGE_SIZE,
+    lazy: bool | None = None,
 ) -> Path:
     """Render ``out_dir``'s output into the single HTML file ``html_path``; return it.
 
     ``max_docs`` limits how many documents get a full section (text, highlights, side
     panel); all documents are counted in the corpus view and listed in the index.
+    Documents come in pages of ``page_size``. With ``lazy`` (default: when more than
+    ``LAZY_AFTER`` documents are shown) every page after the first is stored as inert
+    text that the page's script turns into HTML when the page is opened: the file loads
+    in seconds, but with JavaScript off only the first page is shown.
     """
     out_dir, html_path = Path(out_dir), Path(html_path)
     docs_path = out_dir / "documents.jsonl"
@@ -142,6 +179,7 @@ def write_report(
         "docs": docs(),
         "rendered": rendered,
         "page_size": max(1, page_size),
+        "lazy": rendered > LAZY_AFTER if lazy is None else lazy,
     }
     html_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = html_path.with_name(html_path.name + ".tmp")

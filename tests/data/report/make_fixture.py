@@ -398,7 +398,7 @@ def build_documents() -> list[Document]:
     )
     technique(
         d,
-        "bears full responsibility for every bomb that falls",
+        'bears full responsibility for every bomb that falls".',
         "Exaggeration-Minimisation",
         "Manipulative Wording",
         0.62,

@@ -1,6 +1,8 @@
 /* narrascope report: layer toggles, pages of documents, index filter, jump to evidence.
-   Everything here is an enhancement: without JavaScript every document is shown in full.
-   This script only reads the page; it never writes document text into it. */
+   Everything here is an enhancement: without JavaScript every document is shown in full,
+   except in a report rendered with lazy pages (large corpora), where pages after the
+   first are stored as inert, already escaped HTML that materialize() inserts on demand.
+   No document text ever passes through this script otherwise. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -19,9 +21,22 @@
   var pages = document.querySelectorAll("#documents .page");
   var pager = document.querySelector(".pager");
   var current = 0;
+  var size = pager ? parseInt(pager.getAttribute("data-page-size"), 10) || 25 : 25;
+  // a lazy page keeps its documents as inert text (escaped HTML written by the report
+  // renderer) until it is first opened; then the browser parses it like any other HTML
+  function materialize(page) {
+    var data = page.querySelector('script[type="text/x-narrascope-page"]');
+    if (!data) return;
+    page.insertAdjacentHTML("beforeend", data.textContent);
+    page.removeChild(data);
+    var note = page.querySelector("noscript");
+    if (note) page.removeChild(note);
+    page.classList.remove("lazy");
+  }
   function show(k) {
     if (!pages.length) return;
     k = Math.max(0, Math.min(pages.length - 1, k));
+    materialize(pages[k]);
     for (var j = 0; j < pages.length; j++) {
       if (j === k) pages[j].removeAttribute("hidden");
       else pages[j].setAttribute("hidden", "");
@@ -30,7 +45,6 @@
     if (pager) {
       var sel = pager.querySelector("select");
       if (sel) sel.value = String(k);
-      var size = parseInt(pager.getAttribute("data-page-size"), 10) || 25;
       var n = pages[k].querySelectorAll("article.doc").length;
       pager.querySelector(".pager-info").textContent =
         "documents " + (k * size + 1) + "\u2013" + (k * size + n) + ", page " + (k + 1) + " of " + pages.length;
@@ -60,9 +74,18 @@
   }
 
   // jump to an anchor: open its page and any closed <details>, then focus it
+  function find(id) {
+    var el = document.getElementById(id);
+    var n = el ? null : /^(?:doc-|d)(\d+)(?:-|$)/.exec(id);
+    if (n) {  // an anchor inside a page not opened yet
+      show(Math.floor(parseInt(n[1], 10) / size));
+      el = document.getElementById(id);
+    }
+    return el;
+  }
   function reveal(id) {
     if (!id) return;
-    var el = document.getElementById(id);
+    var el = find(id);
     if (!el) return;
     var page = el.closest ? el.closest(".page") : null;
     if (page && page.hasAttribute("hidden")) {
@@ -72,6 +95,9 @@
       if (d.tagName === "DETAILS") d.open = true;
     }
     el.scrollIntoView({ block: "center" });
+    // move keyboard focus to the evidence, so reading and tabbing continue from there
+    if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    el.focus({ preventScroll: true });
     if (el.tagName === "MARK") {
       el.classList.add("flash");
       setTimeout(function () { el.classList.remove("flash"); }, 2500);
@@ -85,7 +111,7 @@
   show(0);
   // ?doc=N shows document N alone (for sharing one document, and for screenshots)
   var single = /[?&]doc=(\d+)/.exec(location.search);
-  var alone = single ? document.getElementById("doc-" + single[1]) : null;
+  var alone = single ? find("doc-" + single[1]) : null;
   if (alone) {
     root.classList.add("single");
     var arts = document.querySelectorAll("article.doc");
@@ -94,6 +120,7 @@
     for (var j = 0; j < pages.length; j++) if (pages[j] === pg) show(j);
   }
   fromHash();
+  root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
 
   // index filter
   var filter = document.getElementById("index-filter");
