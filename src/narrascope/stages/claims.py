@@ -1,0 +1,34 @@
+"""The ``claims`` stage: statements attributed to speakers, with accusations and evidence.
+
+Writes ``spans["claims"]``: one span per claim, the span being the claim CONTENT;
+``label`` is the kind (``direct`` | ``indirect`` | ``mixed``) and ``attrs`` hold
+``source`` ({start, end, text} or null), ``speaker`` (canonical name or null), ``cue``
+({start, end, text}), ``accusation`` (null or {accuser, accused, about}) and
+``evidence``. When the ``entities`` stage ran before, its canonical names are used for
+speakers and accused parties; without it the stage resolves names itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..backends.claims import claims_to_spans, extract_claims
+from ..backends.claims.lexicon import SUPPORTED_LANGUAGES
+from ..document import Document
+from ..registry import stages
+from .base import Stage
+
+
+@stages.register("claims.rules.v1", stage="claims", requires=("sentences",), assigns=("claims",))
+class RuleClaims(Stage):
+    """Cue-lexicon rules for quotes and reported speech (en, ru, uk, bg, pt)."""
+
+    name = "claims.rules.v1"
+
+    def __call__(self, doc: Document) -> Document:
+        _, claims = extract_claims(doc)
+        doc.spans["claims"] = claims_to_spans(doc, claims, self.name)
+        return doc
+
+    def info(self) -> dict[str, Any]:
+        return {"backend": self.name, "languages": list(SUPPORTED_LANGUAGES)}
