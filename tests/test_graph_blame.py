@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 from narrascope.cli.main import app
 from narrascope.graph import build_blame_graph, write_graph
 
-
 BORT = "Alexander Bortnikov"
 UK, US = "United Kingdom", "United States"
 
