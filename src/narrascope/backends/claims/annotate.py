@@ -64,22 +64,36 @@ def _resolve(
         if kind in ("plural", "neuter", "first"):
             if len(lows) == 1:
                 return None, None
+    words = [w for w in lows if w.replace("-", "").replace("'", "").isalpha()]
+    generic = lex.words("generic_sources") | lex.words("generic_heads")
+    indefinite = lex.words("indefinite")
+    roles = lex.words("role_nouns")
+    if (
+        not words
+        or words[-1] in generic
+        or (words[0] in indefinite and (words[-1] in roles or not ments))
+    ):
+        return None, None  # "a spokesman", "officials", "opposition politicians"
     described = _by_title(ctx, a, b)
     if described is not None:
         return described, "PER"
-    orgs = [m for m in ments if m.type in ("GPE", "ORG")]
+    gpe = [m for m in ments if m.type == "GPE"]
+    if gpe:  # "the US State Department", "Russia's defence ministry"
+        return gpe[0].canon, "GPE"
+    orgs = [m for m in ments if m.type == "ORG"]
     if orgs:
         return orgs[0].canon, orgs[0].type
-    words = [w for w in lows if w.isalpha()]
-    generic = lex.words("generic_sources")
-    indefinite = lex.words("indefinite")
-    if not words or (words and (words[0] in indefinite or words[-1] in generic)):
-        return None, None
-    roles = lex.words("role_nouns")
+    org_nouns = lex.words("org_nouns")
+    if words[-1] in org_nouns and lows[0] in lex.words("determiners"):
+        # "the interior ministry", "the fire brigade": the institution, as written
+        first = a + 1
+        return ctx.text[ctx.toks[first].start : ctx.toks[b - 1].end], "ORG"
     if words[-1] in roles and last_person is not None and c.sent - last_person[0] <= 8:
         return last_person[1], "PER"
-    unk = [m for m in ments if m.type == "UNK"]
-    if unk:
+    unk = [
+        m for m in ments if m.type == "UNK" and m.start > ctx.sent_tok[ctx.sent_of_tok(m.start)][0]
+    ]
+    if unk and all(ctx.toks[x].cap for x in range(a, b) if ctx.toks[x].alpha):
         return unk[0].canon, "UNK"
     return None, None
 
@@ -146,8 +160,17 @@ def _agents(ctx: DocContext, a: int, b: int) -> list[tuple[int, str]]:
     return out
 
 
+def _find_triggers(ctx: DocContext, matcher, a: int, b: int) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Phrase matches in tokens [a, b) ignoring quotation marks ("directly involved” in")."""
+    idx = [i for i in range(a, b) if not ctx.is_quote_tok(i)]
+    lows = [ctx.lows[i] for i in idx]
+    return [(idx[s], idx[e - 1] + 1) for s, e, _ in matcher.find_all(lows)]
+
+
 def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
     lex = ctx.lex
+    if ctx.text[c.content[0] : c.content[1]].rstrip().endswith("?"):
+        return None  # a question accuses nobody
     a = ctx.tok_index(c.content[0])
     b = ctx.tok_index(c.content[1])
     speaker = c.speaker
@@ -181,10 +204,29 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
             accused = [n for i, n in _agents(ctx, a, b) if keep(i, n)]
         trigger = ctx.text[c.cue[0] : c.cue[1]]
     else:
-        trig = lex.triggers.find_all(ctx.lows, a, b)
+        trig = _find_triggers(ctx, lex.triggers, a, b)
         if trig:
-            accused = [n for i, n in _agents(ctx, a, b) if keep(i, n)]
+            blame_verbs = lex.words("blame_verbs")
+            patients = set()
+            for _s, e in trig:  # "forced Germany to ...": the object of the act is no culprit
+                if ctx.lows[e - 1] in blame_verbs or ctx.lows[e - 1] in (
+                    "of",
+                    "by",
+                    "with",
+                    "from",
+                ):
+                    continue
+                k = e
+                while k < b and ctx.lows[k] in ("the", "a", "an"):
+                    k += 1
+                patients.add(k)
+            accused = [n for i, n in _agents(ctx, a, b) if keep(i, n) and i not in patients]
             trigger = ctx.span_text(trig[0][0], trig[0][1])
+        elif b - a <= 6 and c.sent > 0:
+            # a short answer naming an agent ("Of course Ukraine") to a question about blame
+            s_prev = ctx.sent_tok[max(0, c.sent - 2)][0]
+            if _find_triggers(ctx, lex.triggers, s_prev, a):
+                accused = [n for i, n in _agents(ctx, a, b) if keep(i, n)]
     # accusatory frame in the matrix clause: "he cast suspicion on Kiev, stating that ..."
     si = c.sent
     s0 = ctx.sent_tok[si][0]
@@ -219,7 +261,12 @@ def _sent_has(ctx: DocContext, matcher, si: int, *, outside: list[tuple[int, int
     return False
 
 
+def _marker_sentences(ctx: DocContext, matcher, contents: list[tuple[int, int]]) -> list[int]:  # type: ignore[no-untyped-def]
+    return [si for si in range(len(ctx.sentences)) if _sent_has(ctx, matcher, si, outside=contents)]
+
+
 def evidence_status(ctx: DocContext, c: Claim, contents: list[tuple[int, int]]) -> str:
+    """The status a claim gets from its own sentence (context markers come later)."""
     lex = ctx.lex
     text = ctx.text
     content = text[c.content[0] : c.content[1]].rstrip()
@@ -230,39 +277,50 @@ def evidence_status(ctx: DocContext, c: Claim, contents: list[tuple[int, int]]) 
     ):
         return "not_applicable"
     si = c.sent
-    para = ctx.sent_para[si]
-    n = len(ctx.sentences)
     own = [c.content]
-    # inline: "falsely claimed", "baseless allegations"
     if _sent_has(ctx, lex.ev_disputed_inline, si, outside=own):
-        return "disputed_by_author"
-    # author's rejection in the following sentences of the paragraph (or the next one)
-    for sj in range(si + 1, min(n, si + 5)):
-        if ctx.sent_para[sj] > para + 1:
-            break
-        if _sent_has(ctx, lex.ev_disputed_after, sj, outside=contents):
-            return "disputed_by_author"
-    # a framing before: "the disinformation machine has gone into action: ..."
-    for sj in range(max(0, si - 4), si + 1):
-        if ctx.sent_para[sj] < para - 1:
-            continue
-        if _sent_has(ctx, lex.ev_disputed_before, sj, outside=contents):
-            return "disputed_by_author"
-    for sj in range(si, min(n, si + 2)):
-        if _sent_has(ctx, lex.ev_without, sj, outside=contents if sj != si else own):
-            return "claimed_without_evidence"
-    # evidence: the source is a study/report, or the sentence cites data
+        return "disputed_by_author"  # "falsely claimed", "baseless allegations"
+    if _sent_has(ctx, lex.ev_without, si, outside=own):
+        return "claimed_without_evidence"  # "claimed, without evidence, that ..."
     if c.cue_class == "finding":
         return "evidence_cited"
-    if c.source is not None:
+    if c.source is not None:  # the source is a study, data, a report
         sa, sb = ctx.tok_index(c.source[0]), ctx.tok_index(c.source[1])
         if lex.ev_cited.find_all(ctx.lows, sa, sb):
             return "evidence_cited"
     a, b = ctx.sent_tok[si]
-    frames = lex.ev_cited_frames.find_all(ctx.lows, a, b)
-    if frames and lex.ev_cited.find_all(ctx.lows, a, b):
-        return "evidence_cited"
+    if lex.ev_cited_frames.find_all(ctx.lows, a, b) and lex.ev_cited.find_all(ctx.lows, a, b):
+        return "evidence_cited"  # "citing data from ...", "studies have found ..."
     return "none_stated"
+
+
+def _context_evidence(
+    ctx: DocContext, claims: list[Claim], contents: list[tuple[int, int]]
+) -> None:
+    """Markers in the author's text around claims: "He offered no evidence.",
+    "Evidence? Obviously none.", "the disinformation machine went into action: ..."."""
+    lex = ctx.lex
+    rules = (
+        ("claimed_without_evidence", lex.ev_without, 2, 0),
+        ("disputed_by_author", lex.ev_disputed_after, 4, 0),
+        ("disputed_by_author", lex.ev_disputed_before, 0, 4),
+    )
+    for status, matcher, back, fwd in rules:
+        for mk in _marker_sentences(ctx, matcher, contents):
+            para = ctx.sent_para[mk]
+            window = [
+                c for c in claims
+                if (mk - back <= c.sent <= mk + fwd and c.sent != mk) or (c.sent == mk and fwd)
+            ]  # fmt: skip
+            window = [c for c in window if abs(ctx.sent_para[c.sent] - para) <= 2]
+            if back:
+                window = [c for c in window if c.sent < mk or c.content[1] <= ctx.sentences[mk][0]]
+            accusers = {c.speaker for c in window if c.accusation and c.speaker}
+            if accusers:  # the note is about the accusations (and their authors' words)
+                window = [c for c in window if c.speaker in accusers]
+            for c in window:
+                if c.evidence == "none_stated":
+                    c.evidence = status
 
 
 def annotate(ctx: DocContext, claims: list[Claim]) -> None:
@@ -271,3 +329,4 @@ def annotate(ctx: DocContext, claims: list[Claim]) -> None:
     for c in claims:
         c.accusation = find_accusation(ctx, c)
         c.evidence = evidence_status(ctx, c, contents)
+    _context_evidence(ctx, claims, contents)

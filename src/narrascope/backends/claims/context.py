@@ -225,6 +225,8 @@ def _find_mentions(ctx: DocContext) -> None:
             i += 1
             continue
         m = lex.speaker_agents.match_at(lows, i)
+        if m is not None and m[1][0] == "GPE" and _city_in_name(ctx, i, i + m[0], non_names):
+            m = None  # "Tallinn Cyber Lab", "Washington Post": the city names an organisation
         if m is not None and _alias_ok(toks, i, i + m[0]):
             typ, canon = m[1]
             _add(ctx, Mention(i, i + m[0], str(canon), str(typ)))
@@ -269,6 +271,17 @@ def _find_mentions(ctx: DocContext) -> None:
     for m2 in ctx.mentions:
         if m2.type == "PER":
             ctx.roles.append((m2.start, m2.canon, _role_words(ctx, m2)))
+
+
+def _city_in_name(ctx: DocContext, a: int, b: int, non_names: frozenset[str]) -> bool:
+    toks = ctx.toks
+    if b >= len(toks) or not toks[b].cap or not toks[b].alpha or toks[b].low in non_names:
+        return False
+    if toks[b].start - toks[b - 1].end > 1 or ctx.lex.speaker_agents.match_at(ctx.lows, b):
+        return False
+    alias = " ".join(ctx.lows[a:b])
+    first = toks[a].text
+    return not first.isupper() and ctx.lex.country_names.get(alias) is None
 
 
 def _add(ctx: DocContext, m: Mention) -> None:

@@ -112,6 +112,7 @@ class Lexicon:
     ev_cited_frames: PhraseMatcher = field(default_factory=PhraseMatcher)
     aux_multi: PhraseMatcher = field(default_factory=PhraseMatcher)
     actor_country: dict[str, str | None] = field(default_factory=dict)
+    country_names: dict[str, str] = field(default_factory=dict)  # "ukraine" -> "Ukraine"
 
     def words(self, key: str) -> frozenset[str]:
         cache = self.__dict__.setdefault("_words_cache", {})
@@ -134,6 +135,9 @@ def _build(language: str, raw: dict[str, Any], actors: dict[str, Any]) -> Lexico
     for p in raw.get("prep_cues", ()):
         lex.prep.add(p, "prep")
     for canon, aliases in raw.get("countries", {}).items():
+        lex.country_names[canon.lower()] = canon
+        if aliases:
+            lex.country_names[aliases[0].lower()] = canon
         for a in [canon, *aliases]:
             lex.agents.add(a, ("GPE", canon))
             lex.speaker_agents.add(a, ("GPE", canon))

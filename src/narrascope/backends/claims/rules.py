@@ -80,6 +80,14 @@ class RuleExtractor:
         self.intransitive = lw("intransitive_starts")
         self.clause_cut = [tuple(x.split()) for x in self.lex.raw.get("clause_cut", [])]
         self.frame = lw("frame_triggers")
+        self.noun_ambiguous = lw("noun_ambiguous")
+        self.threat_cues = lw("threat_cues")
+        self.called_cues = lw("called_cues")
+        self.question_frames = frozenset(
+            {"whether", "if", "about", "by", "what", "how", "why", "who"}
+        )
+        self.cited_sources = lw("cited_sources")
+        self.roles = lw("role_nouns")
 
     # -- main loop ----------------------------------------------------------------------
     def run(self) -> list[Claim]:
@@ -174,8 +182,7 @@ class RuleExtractor:
                 and k - 1 >= a
                 and (
                     ctx.lows[k - 1] in self.not_hypo_to
-                    or (ctx.lows[k - 1].endswith("ed")
-                    and ctx.lows[k - 1] in self.not_hypo_to)
+                    or (ctx.lows[k - 1].endswith("ed") and ctx.lows[k - 1] in self.not_hypo_to)
                 )
             ):
                 return False
@@ -263,10 +270,8 @@ class RuleExtractor:
             return None
         # a pronoun inside: the subject is the pronoun
         for p in range(j, start - 1, -1):
-            if (
-                (ctx.lows[p] in self.pronouns
-                and not ctx.toks[p].cap)
-                or (ctx.lows[p] in self.pronouns and p == start)
+            if (ctx.lows[p] in self.pronouns and not ctx.toks[p].cap) or (
+                ctx.lows[p] in self.pronouns and p == start
             ):
                 if ctx.lows[p] in ("his", "her", "its", "their", "его", "її"):
                     continue
@@ -359,6 +364,15 @@ class RuleExtractor:
             if k > start_tok + 1 and t.text in DASHES and k + 1 < b and ctx.tok_quote[k + 1] < 0:
                 return k
             if k > start_tok + 1 and t.text == "," and self.lex.prep.match_at(lows, k + 1):
+                return k
+            if (
+                k > start_tok + 1
+                and t.text == ","
+                and k + 1 < b
+                and self.part_suffix
+                and lows[k + 1].endswith(self.part_suffix)
+                and (self.lex.cues.match_at(lows, k + 1) or lows[k + 1] in ("citing", "quoting"))
+            ):
                 return k
             if k > start_tok + 2 and lows[k] in self.lex.words("coordination"):
                 nxt = k + 1
@@ -479,14 +493,41 @@ class RuleExtractor:
             and c1 - c0 == 1
             and (
                 lows[c0].endswith("ed")
-                or (c1 < b
-                and ctx.toks[c1].alpha
-                and lows[c0] in ("claims", "reports"))
+                or (c1 < b and ctx.toks[c1].alpha and lows[c0] in ("claims", "reports"))
             )
         ):
             return
         if prev in ("a", "an", "the") and c1 - c0 == 1:
             return
+        if self._negated(a, c0):
+            return  # "did not say", "declined to comment"
+        if c0 == a and cls == "question" and c1 < b and lows[c1] in self.question_frames:
+            return  # "Asked whether ..., X said": the question frames the next cue
+        if lows[c0] in self.noun_ambiguous and c1 - c0 == 1 and c0 > a:
+            p = ctx.toks[c0 - 1]
+            if not (
+                p.low in self.pronouns
+                or p.cap
+                or p.low.endswith("s")
+                or p.text in ",:;—"
+                or p.low == "to"
+            ):
+                return  # "weak demand for", "the call": nouns, not verbs
+        if c1 - c0 == 1 and lows[c0] in self.called_cues and not any(
+            ctx.tok_quote[x] >= 0 or lows[x] in ("a", "an") for x in range(c1, min(b, c1 + 7))
+        ):
+            return  # "called many leaders": a phone call, not "called them “liars”"
+        if lows[c0] in self.threat_cues and not (
+            c1 < b
+            and (
+                any(lows[x] in ("to", "that", "with") for x in range(c1, min(b, c1 + 4)))
+                or ctx.tok_quote[c1] >= 0
+                or ctx.toks[c1].text == ":"
+            )
+        ):
+            return  # "threatens Putin" is an act; "threatened to ..." reports a threat
+        if lows[c0] in self.threat_cues:
+            cls = "commissive"
         if self._inverted(si, c0, c1, cls, cue):
             return
         participle = (
@@ -495,8 +536,14 @@ class RuleExtractor:
             and (c0 == a or ctx.toks[c0 - 1].text in (",", "—", "–"))
         )
         src: tuple[int, int] | None
+        coord = self._skip_aux_back(a, c0 - 1)
         if participle:
             src = self._main_subject(si, c0)
+        elif coord >= a and lows[coord] in ("and", "but", "then") and not ctx.toks[coord - 1].cap:
+            # "... said X and called for Y": the coordinated cue shares the subject
+            src = self._main_subject(si, c0)
+            if src is None:
+                return
         else:
             src = self._source_before(si, c0)
             pk = self._skip_adverbs_back(a, c0 - 1)
@@ -508,14 +555,32 @@ class RuleExtractor:
                     return
         self._content_after(si, c0, c1, cls, cue, src, "verb" if not participle else "participle")
 
+    def _negated(self, lo: int, c0: int) -> bool:
+        lows = self.ctx.lows
+        for n in (1, 2, 3):
+            k = c0 - n
+            if k < lo:
+                break
+            if lows[k] in ("not", "n't", "never", "didn't", "doesn't", "don't", "won't", "cannot"):
+                return True
+            if (
+                lows[k] == "to"
+                and k - 1 >= lo
+                and lows[k - 1]
+                in ("declined", "refused", "declines", "refuses", "declining", "refusing")
+            ):
+                return True
+            if lows[k] not in ("to", "also", "even", "yet", "publicly", "immediately"):
+                break
+        return False
+
     def _skip_adverbs_back(self, lo: int, k: int) -> int:
         ctx = self.ctx
         while (
             k >= lo
             and not ctx.toks[k].cap
             and (
-                (ctx.lows[k].endswith(self.adverb_suffix)
-                and len(ctx.lows[k]) > 4)
+                (ctx.lows[k].endswith(self.adverb_suffix) and len(ctx.lows[k]) > 4)
                 or ctx.lows[k]
                 in ("also", "not", "widely", "repeatedly", "first", "later", "previously")
             )
@@ -561,9 +626,7 @@ class RuleExtractor:
         for k in range(c1, window_end):
             t = ctx.toks[k]
             if ctx.tok_quote[k] >= 0:
-                if k - c1 <= 2 or all(
-                    ctx.toks[x].text in ",:—–" or lows[x] in self.comp for x in range(c1, k)
-                ):
+                if all(ctx.toks[x].text in ",:—–" or lows[x] in self.comp for x in range(c1, k)):
                     start = k
                 break
             if t.text == ":":
@@ -591,8 +654,14 @@ class RuleExtractor:
                 break
             if t.text in (".", "!", "?", ";"):
                 break
-        if start is None and cls == "finding":
-            return  # "found the body" is no finding; "found that ..." is
+        if (
+            start is None
+            and cls == "finding"
+            and not any(
+                lows[x] in self.cited_sources for x in range(self._clause_start(si, c0), c0)
+            )
+        ):
+            return  # "found the body" is no finding; "found that ..." / "images show" are
         if start is None:
             start = i
             if (
@@ -708,10 +777,22 @@ class RuleExtractor:
                     and ctx.toks[s_end].text == ","
                     and (ctx.tok_quote[min(s_end + 1, b - 1)] >= 0)
                 )
-                if split or (
-                    len(rest) <= 4
+                appositive = (
+                    s_end < end_i
+                    and ctx.toks[s_end].text == ","
+                    and s_end + 1 < end_i
+                    and (lows[s_end + 1] in self.dets or lows[s_end + 1] in self.roles)
+                    and len(rest) <= 9
                     and not any(ctx.tok_quote[x] >= 0 for x in rest)
-                    and not any(lows[x] in self.comp for x in rest)
+                )
+                if (
+                    split
+                    or appositive
+                    or (
+                        len(rest) <= 4
+                        and not any(ctx.tok_quote[x] >= 0 for x in rest)
+                        and all(self._adverbial(x) for x in rest)
+                    )
                 ):
                     if self._content_before(si, c0 - 1, cue, cls, (c1, s_end)):
                         self._split_second(si, s_end, cue, cls, (c1, s_end))
@@ -726,19 +807,49 @@ class RuleExtractor:
         bnd = head - 1
         if not (ctx.toks[bnd].text in BOUNDARY or ctx.toks[bnd].text in CLOSERS):
             return False
+        after_quote = (
+            ctx.toks[bnd].text in CLOSERS
+            or (bnd > a and ctx.toks[bnd - 1].text in CLOSERS)
+            or ctx.tok_quote[bnd] >= 0
+        )
         rest_end = c1
+        free = 1 if lows[c0] in self.object_cues else 0  # "told shareholders"
         while rest_end < end_i and ctx.toks[rest_end].text != "," and ctx.tok_quote[rest_end] < 0:
             if lows[rest_end] in self.comp or ctx.toks[rest_end].text == ":":
                 return False
+            if not self._adverbial(rest_end) and not after_quote:
+                if free <= 0:
+                    return False
+                free -= 1
             rest_end += 1
-        if rest_end - c1 > 6:
+        if rest_end - c1 > (10 if after_quote else 6):
             return False
         if rest_end < end_i and ctx.tok_quote[rest_end] >= 0:
             return False
+        # parenthetical: "Britain, she said, was supplying the missiles"
+        if rest_end < end_i and ctx.toks[rest_end].text == "," and ctx.tok_quote[bnd] < 0:
+            lo = a
+            n_before = sum(1 for x in range(lo, bnd) if ctx.toks[x].alpha)
+            n_after = sum(1 for x in range(rest_end + 1, end_i) if ctx.toks[x].alpha)
+            if n_before < 4 and n_after >= 2 and ctx.toks[a].text not in QUOTE_CHARS:
+                end = self._content_end(si, rest_end + 1)
+                self._clause_claim(si, lo, end, cue, cls, (head, j + 1), "parenthetical", 0.75)
+                return True
         if self._content_before(si, bnd, cue, cls, (head, j + 1)):
             self._split_second(si, rest_end, cue, cls, (head, j + 1))
             return True
         return False
+
+    def _adverbial(self, x: int) -> bool:
+        """Tokens that may follow an inverted cue: "said on Monday", "told reporters"."""
+        t = self.ctx.toks[x]
+        return (
+            not t.alpha
+            or t.cap
+            or t.low in self.that_skip
+            or (t.low.endswith(self.adverb_suffix) and len(t.low) > 4)
+            or t.text.isdigit()
+        )
 
     def _content_before(
         self, si: int, bnd: int, cue: tuple[int, int], cls: str, src: tuple[int, int]
@@ -799,6 +910,18 @@ class RuleExtractor:
                 return
         if s_end == c1:
             return
+        # "According to the spokeswoman, Ewa Lis, ...": the name belongs to the source
+        if s_end < b and ctx.toks[s_end].text == ",":
+            k = s_end + 1
+            while k < b and ctx.toks[k].cap and ctx.toks[k].alpha and k - s_end <= 4:
+                k += 1
+            if (
+                k > s_end + 1
+                and k < b
+                and ctx.toks[k].text == ","
+                and ctx.mentions_in(s_end + 1, k)
+            ):
+                s_end = k
         src = (c1, s_end)
         after = s_end + 1 if s_end < b and ctx.toks[s_end].text in (",", ":") else s_end
         words_after = sum(1 for x in range(after, b) if ctx.toks[x].alpha)
@@ -833,10 +956,8 @@ class RuleExtractor:
         if src is None and c0 > a:
             p = c0 - 1
             tp = ctx.toks[p]
-            if (
-                (tp.text != tp.low
-                and tp.text.lower().endswith(("'s", "’s")))
-                or tp.text.endswith("'")
+            if (tp.text != tp.low and tp.text.lower().endswith(("'s", "’s"))) or tp.text.endswith(
+                "'"
             ):
                 head = self._np_back(a, p, 4)
                 if head is not None:
