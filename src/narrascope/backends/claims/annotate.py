@@ -176,13 +176,14 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
     speaker = c.speaker
     own = lex.actor_country.get(speaker or "", None)
     victim = lex.words("victim_preps")
+    dets = lex.words("determiners") | {"the"}
     exclude = {x for x in (speaker, own) if x}
 
     def keep(i: int, name: str) -> bool:
         if name in exclude:
             return False
         k = i - 1
-        while k >= 0 and ctx.lows[k] in ("the", "of"):
+        while k >= 0 and (ctx.lows[k] in dets or ctx.lows[k] == "of"):
             if ctx.lows[k] == "of":
                 return True
             k -= 1
@@ -208,7 +209,8 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
         if trig:
             blame_verbs = lex.words("blame_verbs")
             patients = set()
-            for _s, e in trig:  # "forced Germany to ...": the object of the act is no culprit
+            for _s, e in trig if lex.raw.get("patient_after_trigger") else ():
+                # "forced Germany to ...": the object of the act is no culprit (SVO languages)
                 if ctx.lows[e - 1] in blame_verbs or ctx.lows[e - 1] in (
                     "of",
                     "by",
@@ -251,6 +253,8 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
 # -- evidence ------------------------------------------------------------------------------
 def _sent_has(ctx: DocContext, matcher, si: int, *, outside: list[tuple[int, int]]) -> bool:  # type: ignore[no-untyped-def]
     a, b = ctx.sent_tok[si]
+    if si + 1 < len(ctx.sent_tok) and ctx.sent_para[si + 1] == ctx.sent_para[si] and b - a <= 3:
+        b = ctx.sent_tok[si + 1][1]  # "Evidence?" + "None." split into two sentences
     for s, _e, _ in matcher.find_all(ctx.lows, a, b):
         pos = ctx.toks[s].start
         if ctx.tok_quote[s] >= 0:

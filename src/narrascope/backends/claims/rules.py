@@ -83,9 +83,8 @@ class RuleExtractor:
         self.noun_ambiguous = lw("noun_ambiguous")
         self.threat_cues = lw("threat_cues")
         self.called_cues = lw("called_cues")
-        self.question_frames = frozenset(
-            {"whether", "if", "about", "by", "what", "how", "why", "who"}
-        )
+        self.question_frames = lw("question_frames")
+        self.negations = lw("negation_tokens")
         self.cited_sources = lw("cited_sources")
         self.roles = lw("role_nouns")
 
@@ -513,8 +512,12 @@ class RuleExtractor:
                 or p.low == "to"
             ):
                 return  # "weak demand for", "the call": nouns, not verbs
-        if c1 - c0 == 1 and lows[c0] in self.called_cues and not any(
-            ctx.tok_quote[x] >= 0 or lows[x] in ("a", "an") for x in range(c1, min(b, c1 + 7))
+        if (
+            c1 - c0 == 1
+            and lows[c0] in self.called_cues
+            and not any(
+                ctx.tok_quote[x] >= 0 or lows[x] in ("a", "an") for x in range(c1, min(b, c1 + 7))
+            )
         ):
             return  # "called many leaders": a phone call, not "called them “liars”"
         if lows[c0] in self.threat_cues and not (
@@ -561,7 +564,7 @@ class RuleExtractor:
             k = c0 - n
             if k < lo:
                 break
-            if lows[k] in ("not", "n't", "never", "didn't", "doesn't", "don't", "won't", "cannot"):
+            if lows[k] in self.negations:
                 return True
             if (
                 lows[k] == "to"
@@ -785,9 +788,14 @@ class RuleExtractor:
                     and len(rest) <= 9
                     and not any(ctx.tok_quote[x] >= 0 for x in rest)
                 )
+                k = c0 - 2
+                while k > a and ctx.toks[k].text == ",":
+                    k -= 1
+                dash_quote = ctx.toks[c0 - 1].text in DASHES and ctx.tok_quote[k] >= 0
                 if (
                     split
                     or appositive
+                    or dash_quote
                     or (
                         len(rest) <= 4
                         and not any(ctx.tok_quote[x] >= 0 for x in rest)
@@ -925,7 +933,7 @@ class RuleExtractor:
         src = (c1, s_end)
         after = s_end + 1 if s_end < b and ctx.toks[s_end].text in (",", ":") else s_end
         words_after = sum(1 for x in range(after, b) if ctx.toks[x].alpha)
-        if words_after >= 3 and (
+        if words_after >= 2 and (
             c0 == a or ctx.toks[c0 - 1].text in (",", ":", "—") or ctx.lows[c0 - 1] in self.comp
         ):
             end = self._content_end(si, after)
