@@ -85,7 +85,8 @@ def test_accusations_use_canonical_country_names(lang: str, text: str, accused: 
     [
         ("ru", "Патрушев заявил, что за терактом стоит Украина. Доказательства? Никаких.",
          "disputed_by_author"),
-        ("uk", "Пєсков заявив без доказів, що Київ причетний до теракту.", "claimed_without_evidence"),
+        ("uk", "Пєсков заявив без доказів, що Київ причетний до теракту.",
+         "claimed_without_evidence"),
         ("bg", "Песков заяви, че Украйна стои зад атаката, без да представи доказателства.",
          "claimed_without_evidence"),
         ("pt", "Peskov afirmou que a Ucrânia está por trás do ataque. Ele não apresentou provas.",

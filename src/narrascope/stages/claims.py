@@ -10,9 +10,10 @@ speakers and accused parties; without it the stage resolves names itself.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from ..backends.claims import claims_to_spans, extract_claims
+from ..backends.claims import claims_to_spans, extract_claims, extract_claims_crf
 from ..backends.claims.lexicon import SUPPORTED_LANGUAGES
 from ..document import Document
 from ..registry import stages
@@ -32,3 +33,32 @@ class RuleClaims(Stage):
 
     def info(self) -> dict[str, Any]:
         return {"backend": self.name, "languages": list(SUPPORTED_LANGUAGES)}
+
+
+DEFAULT_CRF = Path(__file__).resolve().parents[1] / "models" / "claims"
+
+
+@stages.register("claims.crf.v1", stage="claims", requires=("sentences",), assigns=("claims",))
+class CRFClaims(Stage):
+    """Rules plus a PolNeAR-trained token CRF (JSON weights, numpy Viterbi) for recall."""
+
+    name = "claims.crf.v1"
+
+    def __init__(self, *, model: str | None = None) -> None:
+        self.model = str(model or DEFAULT_CRF)
+
+    def __call__(self, doc: Document) -> Document:
+        if (doc.language or "en") != "en":  # the CRF is trained on English news only
+            _, claims = extract_claims(doc)
+        else:
+            _, claims = extract_claims_crf(doc, self.model)
+        doc.spans["claims"] = claims_to_spans(doc, claims, self.name)
+        return doc
+
+    def info(self) -> dict[str, Any]:
+        import json
+
+        meta_path = Path(self.model) / "meta.json"
+        meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+        return {"backend": self.name, "model": meta.get("training_data_digest", "")[:12],
+                "languages": list(SUPPORTED_LANGUAGES)}  # fmt: skip

@@ -40,3 +40,14 @@ def claims_to_spans(doc: Document, claims: list[Claim], backend: str) -> list:  
             )
         )
     return out
+
+
+def extract_claims_crf(doc: Document, model_dir: str) -> tuple[DocContext, list[Claim]]:
+    """Rules first; the CRF adds attributions the rules missed (claims.crf.v1)."""
+    from .hybrid import crf_claims
+
+    ctx = build_context(doc)
+    claims = RuleExtractor(ctx).run()
+    claims = crf_claims(ctx, claims, model_dir)
+    annotate(ctx, claims)
+    return ctx, claims

@@ -18,6 +18,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .context import DocContext, Mention
 from .rules import Claim
 
@@ -149,7 +151,7 @@ def _agents(ctx: DocContext, a: int, b: int) -> list[tuple[int, str]]:
             seen.add(id(m))
             out.append((m.start, m.canon))
     # demonyms and lower-case aliases ("Ukrainian nationalists", "the Ukrainians")
-    for s, e, val in ctx.lex.agents.find_all(ctx.lows, a, b):
+    for s, e, val in ctx.find(ctx.lex.agents, a, b):
         if any(x in ctx.mention_at for x in range(s, e)):
             continue
         typ, canon = val
@@ -160,11 +162,9 @@ def _agents(ctx: DocContext, a: int, b: int) -> list[tuple[int, str]]:
     return out
 
 
-def _find_triggers(ctx: DocContext, matcher, a: int, b: int) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+def _find_triggers(ctx: DocContext, matcher: Any, a: int, b: int) -> list[tuple[int, int]]:
     """Phrase matches in tokens [a, b) ignoring quotation marks ("directly involved” in")."""
-    idx = [i for i in range(a, b) if not ctx.is_quote_tok(i)]
-    lows = [ctx.lows[i] for i in idx]
-    return [(idx[s], idx[e - 1] + 1) for s, e, _ in matcher.find_all(lows)]
+    return ctx.find_noquote(matcher, a, b)
 
 
 def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
@@ -234,7 +234,7 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
     s0 = ctx.sent_tok[si][0]
     cue_tok = ctx.tok_index(c.cue[0])
     if s0 < cue_tok and not (a <= cue_tok < b):
-        for s, e, _ in lex.frames.find_all(ctx.lows, s0, min(cue_tok, a if a > s0 else cue_tok)):
+        for s, e, _ in ctx.find(lex.frames, s0, min(cue_tok, a if a > s0 else cue_tok)):
             for _i, n in _agents(ctx, e, cue_tok):
                 if n not in exclude and n not in accused:
                     accused.append(n)
@@ -255,7 +255,7 @@ def _sent_has(ctx: DocContext, matcher, si: int, *, outside: list[tuple[int, int
     a, b = ctx.sent_tok[si]
     if si + 1 < len(ctx.sent_tok) and ctx.sent_para[si + 1] == ctx.sent_para[si] and b - a <= 3:
         b = ctx.sent_tok[si + 1][1]  # "Evidence?" + "None." split into two sentences
-    for s, _e, _ in matcher.find_all(ctx.lows, a, b):
+    for s, _e, _ in ctx.find(matcher, a, b):
         pos = ctx.toks[s].start
         if ctx.tok_quote[s] >= 0:
             continue
@@ -265,8 +265,10 @@ def _sent_has(ctx: DocContext, matcher, si: int, *, outside: list[tuple[int, int
     return False
 
 
-def _marker_sentences(ctx: DocContext, matcher, contents: list[tuple[int, int]]) -> list[int]:  # type: ignore[no-untyped-def]
-    return [si for si in range(len(ctx.sentences)) if _sent_has(ctx, matcher, si, outside=contents)]
+def _marker_sentences(ctx: DocContext, matcher: Any, contents: list[tuple[int, int]]) -> list[int]:
+    hits = {ctx.sent_of_tok(s) for s, _e, _ in ctx.find(matcher)}
+    cands = hits | {si - 1 for si in hits if si > 0}  # a marker may start in a short sentence
+    return [si for si in sorted(cands) if _sent_has(ctx, matcher, si, outside=contents)]
 
 
 def evidence_status(ctx: DocContext, c: Claim, contents: list[tuple[int, int]]) -> str:
@@ -290,10 +292,10 @@ def evidence_status(ctx: DocContext, c: Claim, contents: list[tuple[int, int]]) 
         return "evidence_cited"
     if c.source is not None:  # the source is a study, data, a report
         sa, sb = ctx.tok_index(c.source[0]), ctx.tok_index(c.source[1])
-        if lex.ev_cited.find_all(ctx.lows, sa, sb):
+        if ctx.find(lex.ev_cited, sa, sb):
             return "evidence_cited"
     a, b = ctx.sent_tok[si]
-    if lex.ev_cited_frames.find_all(ctx.lows, a, b) and lex.ev_cited.find_all(ctx.lows, a, b):
+    if ctx.find(lex.ev_cited_frames, a, b) and ctx.find(lex.ev_cited, a, b):
         return "evidence_cited"  # "citing data from ...", "studies have found ..."
     return "none_stated"
 

@@ -68,6 +68,45 @@ class DocContext:
     def is_quote_tok(self, i: int) -> bool:
         return self.toks[i].text in QUOTE_CHARS
 
+    # -- cached lexicon matches (one pass over the document per matcher) -------------
+    def _matches(
+        self, matcher: Any
+    ) -> tuple[list[int], list[tuple[int, int, Any]], dict[int, tuple[int, Any]]]:
+        cache = self.__dict__.setdefault("_match_cache", {})
+        key = id(matcher)
+        if key not in cache:
+            found = matcher.find_all(self.lows)
+            cache[key] = ([m[0] for m in found], found, {s: (e - s, v) for s, e, v in found})
+        return cache[key]
+
+    def find(self, matcher: Any, a: int = 0, b: int | None = None) -> list[tuple[int, int, Any]]:
+        """Matches of ``matcher`` inside tokens [a, b) (whole-document greedy pass)."""
+        starts, found, _ = self._matches(matcher)
+        b = len(self.toks) if b is None else b
+        lo = bisect.bisect_left(starts, a)
+        out = []
+        for k in range(lo, len(found)):
+            s, e, v = found[k]
+            if s >= b:
+                break
+            if e <= b:
+                out.append((s, e, v))
+        return out
+
+    def at(self, matcher: Any, i: int) -> tuple[int, Any] | None:
+        """``(n_tokens, value)`` of the match starting at token ``i``, if any."""
+        return self._matches(matcher)[2].get(i)
+
+    def find_noquote(self, matcher: Any, a: int, b: int) -> list[tuple[int, int]]:
+        """Matches in tokens [a, b) ignoring quotation marks ("directly involved” in")."""
+        cache = self.__dict__.setdefault("_noquote_cache", {})
+        key = id(matcher)
+        if key not in cache:
+            idx = [i for i, t in enumerate(self.toks) if t.text not in QUOTE_CHARS]
+            found = matcher.find_all([self.lows[i] for i in idx])
+            cache[key] = sorted((idx[s], idx[e - 1] + 1) for s, e, _ in found)
+        return [(s, e) for s, e in cache[key] if a <= s and e <= b]
+
     def mentions_in(self, a: int, b: int) -> list[Mention]:
         out = []
         seen: set[int] = set()

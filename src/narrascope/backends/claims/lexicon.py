@@ -26,10 +26,10 @@ APOSTROPHES = "'’"
 def norm_token(tok: str) -> str:
     """Lower-case a token and drop an English possessive ('s / ’s)."""
     low = tok.lower()
-    if len(low) > 2 and low[-2] in APOSTROPHES and low[-1] == "s":
+    if low[-1:] in APOSTROPHES:
+        return low[:-1] if len(low) > 1 else low
+    if low[-2:-1] in APOSTROPHES and low[-1] == "s" and len(low) > 2:
         return low[:-2]
-    if len(low) > 1 and low[-1] in APOSTROPHES:
-        return low[:-1]
     return low
 
 
@@ -77,15 +77,17 @@ class PhraseMatcher:
     ) -> list[tuple[int, int, Any]]:
         """Non-overlapping longest matches ``(start, end, value)`` in ``lows[lo:hi]``."""
         hi = len(lows) if hi is None else hi
+        ex, px = self._exact, self._prefix
+        cands = [i for i in range(lo, hi) if lows[i] in ex or lows[i][:3] in px]
         out = []
-        i = lo
-        while i < hi:
+        nxt = lo
+        for i in cands:
+            if i < nxt:
+                continue
             m = self.match_at(lows, i)
             if m is not None and i + m[0] <= hi:
                 out.append((i, i + m[0], m[1]))
-                i += m[0]
-            else:
-                i += 1
+                nxt = i + m[0]
         return out
 
 

@@ -87,6 +87,10 @@ class RuleExtractor:
         self.negations = lw("negation_tokens")
         self.cited_sources = lw("cited_sources")
         self.roles = lw("role_nouns")
+        self._prep_at = ctx._matches(self.lex.prep)[2]
+        self._cue_at = ctx._matches(self.lex.cues)[2]
+        self._nom_at = ctx._matches(self.lex.nominal)[2]
+        self.abbrev = lw("abbreviations")
 
     # -- main loop ----------------------------------------------------------------------
     def run(self) -> list[Claim]:
@@ -95,7 +99,11 @@ class RuleExtractor:
         for si, (a, b) in enumerate(ctx.sent_tok):
             i = a
             while i < b:
-                if ctx.tok_quote[i] >= 0 or i in self.cue_toks:
+                if (
+                    ctx.tok_quote[i] >= 0
+                    or i in self.cue_toks
+                    or not (i in self._cue_at or i in self._prep_at or i in self._nom_at)
+                ):
                     i += 1
                     continue
                 n = self._try_cue(si, i)
@@ -105,8 +113,7 @@ class RuleExtractor:
         return self._dedupe()
 
     def _try_cue(self, si: int, i: int) -> int:
-        lows = self.ctx.lows
-        m = self.lex.prep.match_at(lows, i)
+        m = self._prep_at.get(i)
         if m is not None:
             self._prep_cue(si, i, i + m[0])
             return m[0]
@@ -116,11 +123,11 @@ class RuleExtractor:
         mention = self.ctx.mention_at.get(i)
         if mention is not None and mention.end - mention.start > 1:
             return 1
-        m = self.lex.cues.match_at(lows, i)
+        m = self._cue_at.get(i)
         if m is not None:
             self._verb_cue(si, i, i + m[0], str(m[1]))
             return m[0]
-        m = self.lex.nominal.match_at(lows, i)
+        m = self._nom_at.get(i)
         if m is not None:
             self._nominal_cue(si, i, i + m[0])
             return m[0]
@@ -149,7 +156,7 @@ class RuleExtractor:
             a, b = ctx.tok_index(s), ctx.tok_index(e)
             for x in range(a, b - 2):
                 if ctx.toks[x].text in (",", "—") and ctx.toks[x + 2].cap:
-                    m = self.lex.cues.match_at(ctx.lows, x + 1)
+                    m = self.ctx.at(self.lex.cues, x + 1)
                     if m is not None and m[1] == "speech":
                         e = ctx.toks[x].start
                         break
@@ -241,9 +248,19 @@ class RuleExtractor:
             t = ctx.toks[k]
             if t.text in QUOTE_CHARS or ctx.tok_quote[k] >= 0:
                 break
+            if t.text == ")":  # "Rep. Jim Clyburn (D-S.C.)"
+                p = k
+                while p > lo and ctx.toks[p].text != "(" and k - p < 12:
+                    p -= 1
+                if ctx.toks[p].text == "(":
+                    k = p - 1
+                    continue
+                break
             if not t.alpha and t.text not in ("-", "'", "’", "."):
                 break
-            if t.text == "." and not (k > lo and ctx.toks[k - 1].text.isupper()):
+            if t.text == "." and not (
+                k > lo and (ctx.toks[k - 1].text.isupper() or ctx.lows[k - 1] in self.abbrev)
+            ):
                 break
             if t.low in self.source_stop and not (
                 t.low == "and"
@@ -316,7 +333,17 @@ class RuleExtractor:
                 break
             if not t.alpha and t.text not in ("-", "'", "’", "."):
                 break
-            if t.text == "." and not (ctx.toks[k - 1].text.isupper() and k > i):
+            if t.text == "(" and k > i:  # skip "(D-S.C.)"
+                p = k
+                while p < hi and ctx.toks[p].text != ")" and p - k < 12:
+                    p += 1
+                if p < hi and ctx.toks[p].text == ")":
+                    k = p + 1
+                    continue
+                break
+            if t.text == "." and not (
+                k > i and (ctx.toks[k - 1].text.isupper() or ctx.lows[k - 1] in self.abbrev)
+            ):
                 break
             if k > i and t.low in self.source_stop and t.low not in ("and",):
                 break
@@ -362,7 +389,7 @@ class RuleExtractor:
                 return k
             if k > start_tok + 1 and t.text in DASHES and k + 1 < b and ctx.tok_quote[k + 1] < 0:
                 return k
-            if k > start_tok + 1 and t.text == "," and self.lex.prep.match_at(lows, k + 1):
+            if k > start_tok + 1 and t.text == "," and self.ctx.at(self.lex.prep, k + 1):
                 return k
             if (
                 k > start_tok + 1
@@ -370,14 +397,14 @@ class RuleExtractor:
                 and k + 1 < b
                 and self.part_suffix
                 and lows[k + 1].endswith(self.part_suffix)
-                and (self.lex.cues.match_at(lows, k + 1) or lows[k + 1] in ("citing", "quoting"))
+                and (self.ctx.at(self.lex.cues, k + 1) or lows[k + 1] in ("citing", "quoting"))
             ):
                 return k
             if k > start_tok + 2 and lows[k] in self.lex.words("coordination"):
                 nxt = k + 1
                 while nxt < b and lows[nxt] in ("also", "then", "later", "again", "has", "had"):
                     nxt += 1
-                mm = self.lex.cues.match_at(lows, nxt) if nxt < b else None
+                mm = self.ctx.at(self.lex.cues, nxt) if nxt < b else None
                 if mm is not None and (k == 0 or ctx.toks[k - 1].text != ","):
                     return k if ctx.toks[k - 1].text != "," else k - 1
                 if mm is not None:
@@ -665,6 +692,7 @@ class RuleExtractor:
             )
         ):
             return  # "found the body" is no finding; "found that ..." / "images show" are
+        via_comp = start is not None
         if start is None:
             start = i
             if (
@@ -683,6 +711,7 @@ class RuleExtractor:
             return
         if (
             cls in ("speech", "belief", "question")
+            and not via_comp
             and lows[start] in self.intransitive
             and (ctx.tok_quote[start] < 0)
         ):
@@ -830,7 +859,7 @@ class RuleExtractor:
                     return False
                 free -= 1
             rest_end += 1
-        if rest_end - c1 > (10 if after_quote else 6):
+        if rest_end - c1 > (40 if after_quote else 6):
             return False
         if rest_end < end_i and ctx.tok_quote[rest_end] >= 0:
             return False
@@ -883,7 +912,7 @@ class RuleExtractor:
         n_words = sum(1 for x in range(lo, bnd) if ctx.toks[x].alpha)
         if n_words < 3:
             return False
-        if self.lex.prep.match_at(ctx.lows, lo):  # "According to X, ... , he said" is one claim
+        if self.ctx.at(self.lex.prep, lo):  # "According to X, ... , he said" is one claim
             return False
         self._clause_claim(si, lo, bnd, cue, cls, src, "inverted", 0.75)
         return True

@@ -29,11 +29,11 @@ class Tok:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
     end = len(text) if end is None else end
-    out = []
-    for m in TOKEN_RE.finditer(text, start, end):
-        t = m.group()
-        out.append(Tok(t, m.start(), m.end(), norm_token(t), t[:1].isupper(), t[:1].isalnum()))
-    return out
+    return [
+        Tok(t, m.start(), m.end(), norm_token(t), t[0].isupper(), t[0].isalnum())
+        for m in TOKEN_RE.finditer(text, start, end)
+        for t in (m.group(),)
+    ]
 
 
 @dataclass(slots=True)
