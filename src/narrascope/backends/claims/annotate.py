@@ -51,9 +51,14 @@ def _resolve(
         m = ctx.mention_at.get(i)
         if m is not None and m not in ments:
             ments.append(m)
-    per = [m for m in ments if m.type == "PER"]
+    # "Navalny's widow": a possessor inside the source is not the speaker
+    per = [
+        m for m in ments
+        if m.type == "PER" and not (m.end < b and ctx.toks[m.end - 1].text[-2:] in ("'s", "’s"))
+    ]  # fmt: skip
     if per:
         return per[0].canon, "PER"
+    ments = [m for m in ments if m.type != "PER"]
     lows = ctx.lows[a:b]
     pron = lex.raw.get("pronouns", {})
     for low in lows:
@@ -86,6 +91,16 @@ def _resolve(
     if orgs:
         return orgs[0].canon, orgs[0].type
     org_nouns = lex.words("org_nouns")
+    if words[-1] in org_nouns and lows[0] in lex.words("determiners") and len(words) <= 2:
+        # "the company", "the agency": the organisation last named before, if any
+        prev = [m for m in ctx.mentions if m.type == "ORG" and m.end <= a and a - m.end < 400]
+        noun = words[-1]
+        same = [
+            m for m in prev
+            if noun in m.canon.lower() or (m.end < len(ctx.lows) and ctx.lows[m.end] == noun)
+        ]  # fmt: skip
+        if same or prev:
+            return (same or prev)[-1].canon, "ORG"
     if words[-1] in org_nouns and lows[0] in lex.words("determiners"):
         # "the interior ministry", "the fire brigade": the institution, as written
         first = a + 1
@@ -152,7 +167,7 @@ def _agents(ctx: DocContext, a: int, b: int) -> list[tuple[int, str]]:
             out.append((m.start, m.canon))
     # demonyms and lower-case aliases ("Ukrainian nationalists", "the Ukrainians")
     for s, e, val in ctx.find(ctx.lex.agents, a, b):
-        if any(x in ctx.mention_at for x in range(s, e)):
+        if any(x in ctx.mention_at and ctx.mention_at[x].type != "UNK" for x in range(s, e)):
             continue
         typ, canon = val
         if typ == "PER" or (not ctx.toks[s].cap and ctx.lows[s] != "the"):

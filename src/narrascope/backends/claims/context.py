@@ -285,9 +285,19 @@ def _find_mentions(ctx: DocContext) -> None:
         if j == i:
             i += 1
             continue
+        # "Forecaster Ryan Worley": a title-like first word of a longer run is no name
+        if (
+            j - i >= 3
+            and lows[i].endswith(("er", "or", "ist", "ian", "ant"))
+            and lows[i] not in ctx.surnames
+        ):
+            i += 1
         run_lows = lows[i:j]
         words = [w for w in run_lows if w not in connectors]
-        if words and words[-1] in place_heads:
+        org_nouns = lex.words("org_nouns")
+        if j < n and lows[j] in org_nouns and not toks[j].cap:  # "Severn Water company"
+            _add(ctx, Mention(i, j, ctx.span_text(i, j), "ORG"))
+        elif words and words[-1] in place_heads:
             _add(ctx, Mention(i, j, ctx.span_text(i, j), "LOC"))
         elif (
             any(w in org_heads for w in words)

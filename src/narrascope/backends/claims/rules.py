@@ -400,7 +400,7 @@ class RuleExtractor:
                 and (self.ctx.at(self.lex.cues, k + 1) or lows[k + 1] in ("citing", "quoting"))
             ):
                 return k
-            if k > start_tok + 2 and lows[k] in self.lex.words("coordination"):
+            if k > start_tok and lows[k] in self.lex.words("coordination"):
                 nxt = k + 1
                 while nxt < b and lows[nxt] in ("also", "then", "later", "again", "has", "had"):
                     nxt += 1
@@ -797,7 +797,9 @@ class RuleExtractor:
             src_ok = (
                 s_end > c1
                 and any(
-                    (ctx.toks[x].cap and ctx.toks[x].alpha) or lows[x] in self.pronouns
+                    (ctx.toks[x].cap and ctx.toks[x].alpha)
+                    or lows[x] in self.pronouns
+                    or lows[x] in self.roles
                     for x in range(c1, s_end)
                 )
                 and not any(lows[x] in ("of",) and x == s_end - 1 for x in range(c1, s_end))
@@ -831,8 +833,21 @@ class RuleExtractor:
                         and all(self._adverbial(x) for x in rest)
                     )
                 ):
-                    if self._content_before(si, c0 - 1, cue, cls, (c1, s_end)):
-                        self._split_second(si, s_end, cue, cls, (c1, s_end))
+                    src_end = s_end
+                    if appositive:  # "said the association's chair, Louise Gittins."
+                        k2 = s_end + 1
+                        while k2 < end_i and ctx.toks[k2].cap and ctx.toks[k2].alpha:
+                            k2 += 1
+                        if (
+                            k2 == end_i
+                            and k2 - s_end >= 3
+                            and not any(
+                                ctx.toks[x].cap for x in range(c1, s_end) if ctx.mention_at.get(x)
+                            )
+                        ):
+                            src_end = end_i
+                    if self._content_before(si, c0 - 1, cue, cls, (c1, src_end)):
+                        self._split_second(si, s_end, cue, cls, (c1, src_end))
                         return True
         # Pattern A: boundary SOURCE CUE (end | , | adverbials)
         j = self._skip_aux_back(a, c0 - 1)
