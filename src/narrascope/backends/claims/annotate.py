@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import DocContext, Mention
+from .context import DocContext, Mention, _stem
 from .rules import Claim
 
 NOT_APPLICABLE_CUES = frozenset({"directive", "commissive", "question"})
@@ -135,9 +135,15 @@ def _by_title(ctx: DocContext, a: int, b: int) -> str | None:
     if not words:
         return None
     roles = ctx.lex.words("role_nouns")
+    rows = ctx.roles
+    if any(not w.isascii() for w in words):  # inflected titles ("мэра"): compare stems
+        words = {_stem(w) for w in words}
+        roles = frozenset(_stem(r) for r in roles)
+        rows = [(p, c, frozenset(_stem(w) for w in rw)) for p, c, rw in ctx.roles]
+        synonyms = {_stem(k): [_stem(x) for x in v] for k, v in synonyms.items()}
     if not words & roles:
         return None
-    before = [(pos, canon, rw) for pos, canon, rw in ctx.roles if pos < b] or ctx.roles
+    before = [(pos, canon, rw) for pos, canon, rw in rows if pos < b] or rows
     for _pos, canon, rw in sorted(before, key=lambda r: -r[0]):
         if words <= rw:
             return canon
@@ -170,7 +176,8 @@ def _agents(ctx: DocContext, a: int, b: int) -> list[tuple[int, str]]:
         if any(x in ctx.mention_at and ctx.mention_at[x].type != "UNK" for x in range(s, e)):
             continue
         typ, canon = val
-        if typ == "PER" or (not ctx.toks[s].cap and ctx.lows[s] != "the"):
+        lower_ok = bool(ctx.lex.raw.get("lowercase_demonyms"))
+        if typ == "PER" or (not ctx.toks[s].cap and ctx.lows[s] != "the" and not lower_ok):
             continue
         out.append((s, str(canon)))
     out.sort()

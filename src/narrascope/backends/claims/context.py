@@ -153,6 +153,9 @@ def _doc_sentences(
             nxt = pos
             while nxt < e and text[nxt].isspace():
                 nxt += 1
+            k = nxt + 1 if nxt < e and text[nxt] in '“"«„(' else nxt
+            if k >= e or not text[k].isupper():
+                continue
             if pos - cur > 1 and nxt < e:
                 out.append((cur, pos))
                 cur = nxt
@@ -313,13 +316,27 @@ def _find_mentions(ctx: DocContext) -> None:
             pending_single.append(mm)
             _add(ctx, mm)
         i = j
+    stems = {_stem(k): v for k, v in ctx.surnames.items()}
     for mm in pending_single:  # a lone "Levin" is the Yigal Levin named elsewhere
-        full = ctx.surnames.get(ctx.lows[mm.start])
+        low = ctx.lows[mm.start]
+        full = ctx.surnames.get(low) or stems.get(_stem(low))
         if full is not None:
             mm.canon, mm.type = full, "PER"
     for m2 in ctx.mentions:
         if m2.type == "PER":
             ctx.roles.append((m2.start, m2.canon, _role_words(ctx, m2)))
+
+
+_ENDINGS = ("ым", "ом", "ой", "ою", "ем", "а", "у", "е", "ю", "я", "ы", "і", "и")
+
+
+def _stem(low: str) -> str:
+    """Strip one Slavic case ending ("Петрова" -> "петров", "мэра" -> "мэр")."""
+    if len(low) > 3 and not low.isascii():
+        for e in _ENDINGS:
+            if low.endswith(e):
+                return low[: -len(e)]
+    return low
 
 
 def _city_in_name(ctx: DocContext, a: int, b: int, non_names: frozenset[str]) -> bool:

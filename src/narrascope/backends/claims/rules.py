@@ -91,6 +91,7 @@ class RuleExtractor:
         self._cue_at = ctx._matches(self.lex.cues)[2]
         self._nom_at = ctx._matches(self.lex.nominal)[2]
         self.abbrev = lw("abbreviations")
+        self.possessive_pronouns = self.pronouns | lw("possessive_pronouns")
 
     # -- main loop ----------------------------------------------------------------------
     def run(self) -> list[Claim]:
@@ -961,6 +962,12 @@ class RuleExtractor:
             if s_end - c1 > 12:
                 return
         if s_end == c1:
+            # "по его словам", "segundo ele": the source is the pronoun inside the cue
+            pron = [x for x in range(c0, c1) if ctx.lows[x] in self.possessive_pronouns]
+            if not pron or c1 >= b or ctx.toks[c1].text != ",":
+                return
+            end = self._content_end(si, c1 + 1)
+            self._clause_claim(si, c1 + 1, end, cue, "prep", (pron[0], pron[0] + 1), "prep", 0.8)
             return
         # "According to the spokeswoman, Ewa Lis, ...": the name belongs to the source
         if s_end < b and ctx.toks[s_end].text == ",":
