@@ -26,7 +26,7 @@ import csv
 import os
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,48 +207,35 @@ def _doc_sequences(pd: PolnearDoc) -> Iterator[tuple[list[list[str]], list[str]]
             yield featurize(ctx, a_, b_, marks), labels[a_:b_]
 
 
-def train_crf(
+def export_crf(
+    sequences: Iterable[tuple[list[list[str]], list[str]]],
     out_dir: str | os.PathLike[str],
     *,
-    root: str | os.PathLike[str] | None = None,
-    include: set[str] | None = None,
     c1: float = 0.05,
     c2: float = 0.01,
     max_iterations: int = 80,
-    min_freq: int = 2,
+    min_freq: int = 1,
     prune: float = 0.02,
 ) -> Path:
-    """Train the claims CRF on PolNeAR and write ``crf.json`` + ``meta.json`` to ``out_dir``."""
-    import hashlib
+    """Train crfsuite on ``(features, labels)`` sequences; write the weights as ``crf.json``."""
     import json
     import tempfile
-    import time
 
     try:
         import pycrfsuite
     except ImportError as e:  # pragma: no cover - training extra
         raise ImportError("training the claims CRF needs: pip install python-crfsuite") from e
-    from .. import __version__
     from ..backends.claims.crf import LABELS
-    from ..document import SCHEMA_VERSION
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     trainer = pycrfsuite.Trainer(verbose=False)
-    digest = hashlib.sha256()
-    n_docs = n_seq = 0
-    for pd in read_polnear(root):
-        if include is not None and pd.id not in include:
-            continue
-        digest.update(pd.id.encode())
-        digest.update(hashlib.sha256(pd.text.encode()).digest())
-        n_docs += 1
-        for feats, labels in _doc_sequences(pd):
-            trainer.append(feats, labels)
-            n_seq += 1
+    n_seq = 0
+    for feats, labels in sequences:
+        trainer.append(feats, labels)
+        n_seq += 1
     params = {"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.minfreq": min_freq}
     trainer.set_params({**params, "feature.possible_transitions": True})
-    t0 = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "model.crfsuite")
         trainer.train(path)
@@ -273,11 +260,52 @@ def train_crf(
     model = {
         "format": "narrascope-crf-1",
         "labels": labels,
+        "sequences": n_seq,
         "transitions": {"pairs": pairs, "weights": weights},
         "attributes": list(attrs),
         "state": state,
     }
     (out / "crf.json").write_text(json.dumps(model, separators=(",", ":")), "utf-8")
+    return out
+
+
+def train_crf(
+    out_dir: str | os.PathLike[str],
+    *,
+    root: str | os.PathLike[str] | None = None,
+    include: set[str] | None = None,
+    c1: float = 0.05,
+    c2: float = 0.01,
+    max_iterations: int = 80,
+    min_freq: int = 2,
+    prune: float = 0.02,
+) -> Path:
+    """Train the claims CRF on PolNeAR and write ``crf.json`` + ``meta.json`` to ``out_dir``."""
+    import hashlib
+    import json
+    import time
+
+    from .. import __version__
+    from ..document import SCHEMA_VERSION
+
+    digest = hashlib.sha256()
+    n_docs = 0
+
+    def sequences() -> Iterator[tuple[list[list[str]], list[str]]]:
+        nonlocal n_docs
+        for pd in read_polnear(root):
+            if include is not None and pd.id not in include:
+                continue
+            digest.update(pd.id.encode())
+            digest.update(hashlib.sha256(pd.text.encode()).digest())
+            n_docs += 1
+            yield from _doc_sequences(pd)
+
+    t0 = time.time()
+    out = export_crf(sequences(), out_dir, c1=c1, c2=c2, max_iterations=max_iterations,
+                     min_freq=min_freq, prune=prune)  # fmt: skip
+    model = json.loads((out / "crf.json").read_text("utf-8"))
+    params = {"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.minfreq": min_freq}
     meta = {
         "name": "claims.crf.v1",
         "narrascope_version": __version__,
@@ -285,10 +313,10 @@ def train_crf(
         "training_data": "PolNeAR v1.0.0 train split (first annotator per article)",
         "training_data_digest": digest.hexdigest(),
         "documents": n_docs,
-        "sequences": n_seq,
+        "sequences": model.get("sequences"),
         "params": {**params, "prune": prune},
-        "attributes": len(attrs),
-        "state_features": len(state),
+        "attributes": len(model["attributes"]),
+        "state_features": len(model["state"]),
         "train_seconds": round(time.time() - t0, 1),
         "format": "JSON weights (labels, transitions, state features); decoded with numpy "
         "Viterbi in narrascope.backends.claims.crf; no pickle, no crfsuite at run time",

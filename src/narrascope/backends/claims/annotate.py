@@ -61,7 +61,10 @@ def _resolve(
     ments = [m for m in ments if m.type != "PER"]
     lows = ctx.lows[a:b]
     pron = lex.raw.get("pronouns", {})
-    for low in lows:
+    possessive = lex.words("possessive_pronouns")
+    for x, low in enumerate(lows):
+        if low in possessive and x < len(lows) - 1:
+            continue  # "his collaborators", "по его словам" handled by the cue
         kind = pron.get(low)
         if kind in ("male", "female"):
             if last_person is not None and c.sent - last_person[0] <= 12:

@@ -661,7 +661,7 @@ class RuleExtractor:
                     start = k
                 break
             if t.text == ":":
-                if k - c1 <= 3 or all(
+                if all(
                     lows[x] in self.that_skip or ctx.toks[x].cap
                     for x in range(c1, k)
                     if ctx.toks[x].alpha
