@@ -1,0 +1,363 @@
+"""Speakers, accusations and evidence status for extracted claims.
+
+- Speaker: the canonical name behind the source mention. Names come from the entities
+  stage when present, else from the context's actor mentions; pronouns ("he", "she")
+  resolve to the last named person speaker (or person mentioned) before; definite
+  descriptions ("the FSB director") to the person mentioned with that title; countries,
+  capitals and institutions to the country ("the Kremlin" -> "Russia"); generic sources
+  ("officials", "a journalist") to null.
+- Accusation: the speaker blames an agent when the content (or the cue: "accused",
+  "blamed") carries a blame trigger and names an agent that is not the speaker, the
+  speaker's own country, or a victim ("the attack on Moscow").
+- Evidence: ``not_applicable`` for questions, demands, threats and pledges; otherwise
+  ``disputed_by_author`` when the author rejects the claim nearby ("Evidence? Obviously
+  none.", "falsely"), ``claimed_without_evidence`` when the text says no evidence was
+  given, ``evidence_cited`` when a study, data or a report supports it, else
+  ``none_stated``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context import DocContext, Mention, _stem
+from .rules import Claim
+
+NOT_APPLICABLE_CUES = frozenset({"directive", "commissive", "question"})
+
+
+# -- speakers ------------------------------------------------------------------------------
+def resolve_speakers(ctx: DocContext, claims: list[Claim]) -> None:
+    last_person: tuple[int, str] | None = None  # (sentence, name) of the last person speaker
+    for c in sorted(claims, key=lambda c: (c.sent, c.content[0])):
+        if c.source_toks is None and c.source is not None:
+            c.source_toks = (ctx.tok_index(c.source[0]), ctx.tok_index(c.source[1]))
+        if c.source_toks is None:
+            continue
+        name, typ = _resolve(ctx, c, last_person)
+        c.speaker, c.speaker_type = name, typ
+        if name and typ == "PER":
+            last_person = (c.sent, name)
+
+
+def _resolve(
+    ctx: DocContext, c: Claim, last_person: tuple[int, str] | None
+) -> tuple[str | None, str | None]:
+    a, b = c.source_toks or (0, 0)
+    lex = ctx.lex
+    ments = ctx.mentions_in(a, b)
+    # also mentions that only partly overlap (entity spans wider than our source)
+    for i in range(a, b):
+        m = ctx.mention_at.get(i)
+        if m is not None and m not in ments:
+            ments.append(m)
+    # "Navalny's widow": a possessor inside the source is not the speaker
+    per = [
+        m for m in ments
+        if m.type == "PER" and not (m.end < b and ctx.toks[m.end - 1].text[-2:] in ("'s", "’s"))
+    ]  # fmt: skip
+    if per:
+        return per[0].canon, "PER"
+    ments = [m for m in ments if m.type != "PER"]
+    lows = ctx.lows[a:b]
+    pron = lex.raw.get("pronouns", {})
+    possessive = lex.words("possessive_pronouns")
+    for x, low in enumerate(lows):
+        if low in possessive and x < len(lows) - 1:
+            continue  # "his collaborators", "по его словам" handled by the cue
+        kind = pron.get(low)
+        if kind in ("male", "female"):
+            if last_person is not None and c.sent - last_person[0] <= 12:
+                return last_person[1], "PER"
+            m = _last_person_before(ctx, a)
+            return (m.canon, "PER") if m else (None, None)
+        if kind in ("plural", "neuter", "first"):
+            if len(lows) == 1:
+                return None, None
+    words = [w for w in lows if w.replace("-", "").replace("'", "").isalpha()]
+    generic = lex.words("generic_sources") | lex.words("generic_heads")
+    indefinite = lex.words("indefinite")
+    roles = lex.words("role_nouns")
+    if (
+        not words
+        or words[-1] in generic
+        or (words[0] in indefinite and (words[-1] in roles or not ments))
+    ):
+        return None, None  # "a spokesman", "officials", "opposition politicians"
+    described = _by_title(ctx, a, b)
+    if described is not None:
+        return described, "PER"
+    gpe = [m for m in ments if m.type == "GPE"]
+    if gpe:  # "the US State Department", "Russia's defence ministry"
+        return gpe[0].canon, "GPE"
+    orgs = [m for m in ments if m.type == "ORG"]
+    if orgs:
+        return orgs[0].canon, orgs[0].type
+    org_nouns = lex.words("org_nouns")
+    if words[-1] in org_nouns and lows[0] in lex.words("determiners") and len(words) <= 2:
+        # "the company", "the agency": the organisation last named before, if any
+        prev = [m for m in ctx.mentions if m.type == "ORG" and m.end <= a and a - m.end < 400]
+        noun = words[-1]
+        same = [
+            m for m in prev
+            if noun in m.canon.lower() or (m.end < len(ctx.lows) and ctx.lows[m.end] == noun)
+        ]  # fmt: skip
+        if same or prev:
+            return (same or prev)[-1].canon, "ORG"
+    if words[-1] in org_nouns and lows[0] in lex.words("determiners"):
+        # "the interior ministry", "the fire brigade": the institution, as written
+        first = a + 1
+        return ctx.text[ctx.toks[first].start : ctx.toks[b - 1].end], "ORG"
+    if words[-1] in roles and last_person is not None and c.sent - last_person[0] <= 8:
+        return last_person[1], "PER"
+    unk = [
+        m for m in ments if m.type == "UNK" and m.start > ctx.sent_tok[ctx.sent_of_tok(m.start)][0]
+    ]
+    if unk and all(ctx.toks[x].cap for x in range(a, b) if ctx.toks[x].alpha):
+        return unk[0].canon, "UNK"
+    return None, None
+
+
+def _last_person_before(ctx: DocContext, tok: int) -> Mention | None:
+    best = None
+    for m in ctx.mentions:
+        if m.type == "PER" and m.end <= tok and (best is None or m.start > best.start):
+            best = m
+    return best
+
+
+def _by_title(ctx: DocContext, a: int, b: int) -> str | None:
+    """'the FSB director' -> the person mentioned with those words around the name."""
+    skip = ctx.lex.words("determiners") | {"of", "the", "a", "an", "and", "'s", "’s"}
+    words: set[str] = set()
+    synonyms = ctx.lex.raw.get("role_synonyms", {})
+    for x in range(a, b):
+        low = ctx.lows[x]
+        if ctx.toks[x].alpha and low not in skip:
+            words.update(p for p in low.replace("’", "-").split("-") if p)
+    if not words:
+        return None
+    roles = ctx.lex.words("role_nouns")
+    rows = ctx.roles
+    if any(not w.isascii() for w in words):  # inflected titles ("мэра"): compare stems
+        words = {_stem(w) for w in words}
+        roles = frozenset(_stem(r) for r in roles)
+        rows = [(p, c, frozenset(_stem(w) for w in rw)) for p, c, rw in ctx.roles]
+        synonyms = {_stem(k): [_stem(x) for x in v] for k, v in synonyms.items()}
+    if not words & roles:
+        return None
+    before = [(pos, canon, rw) for pos, canon, rw in rows if pos < b] or rows
+    for _pos, canon, rw in sorted(before, key=lambda r: -r[0]):
+        if words <= rw:
+            return canon
+    for _pos, canon, rw in sorted(before, key=lambda r: -r[0]):
+        if all(w in rw or any(s in rw for s in synonyms.get(w, ())) for w in words & roles):
+            return canon
+    head = ctx.lows[b - 1]
+    for _pos, canon, rw in sorted(before, key=lambda r: -r[0]):
+        if (
+            head in rw
+            and head in roles
+            and head not in ("former", "russian", "ukrainian", "american")
+        ):
+            return canon
+    return None
+
+
+# -- accusations ---------------------------------------------------------------------------
+def _agents(ctx: DocContext, a: int, b: int) -> list[tuple[int, str]]:
+    """(token index, canonical name) of agents in tokens [a, b)."""
+    out: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    for i in range(a, b):
+        m = ctx.mention_at.get(i)
+        if m is not None and id(m) not in seen and m.type in ("PER", "ORG", "GPE"):
+            seen.add(id(m))
+            out.append((m.start, m.canon))
+    # demonyms and lower-case aliases ("Ukrainian nationalists", "the Ukrainians")
+    for s, e, val in ctx.find(ctx.lex.agents, a, b):
+        if any(x in ctx.mention_at and ctx.mention_at[x].type != "UNK" for x in range(s, e)):
+            continue
+        typ, canon = val
+        lower_ok = bool(ctx.lex.raw.get("lowercase_demonyms"))
+        if typ == "PER" or (not ctx.toks[s].cap and ctx.lows[s] != "the" and not lower_ok):
+            continue
+        out.append((s, str(canon)))
+    out.sort()
+    return out
+
+
+def _find_triggers(ctx: DocContext, matcher: Any, a: int, b: int) -> list[tuple[int, int]]:
+    """Phrase matches in tokens [a, b) ignoring quotation marks ("directly involved” in")."""
+    return ctx.find_noquote(matcher, a, b)
+
+
+def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
+    lex = ctx.lex
+    if ctx.text[c.content[0] : c.content[1]].rstrip().endswith("?"):
+        return None  # a question accuses nobody
+    a = ctx.tok_index(c.content[0])
+    b = ctx.tok_index(c.content[1])
+    speaker = c.speaker
+    own = lex.actor_country.get(speaker or "", None)
+    victim = lex.words("victim_preps")
+    dets = lex.words("determiners") | {"the"}
+    exclude = {x for x in (speaker, own) if x}
+
+    def keep(i: int, name: str) -> bool:
+        if name in exclude:
+            return False
+        k = i - 1
+        while k >= 0 and (ctx.lows[k] in dets or ctx.lows[k] == "of"):
+            if ctx.lows[k] == "of":
+                return True
+            k -= 1
+        return not (k >= 0 and ctx.lows[k] in victim)
+
+    accused: list[str] = []
+    trigger = None
+    if c.cue_class == "accuse":
+        # the object of "accused"/"blamed": agents up to "of"/"for"/a quote
+        k = a
+        while (
+            k < b
+            and ctx.lows[k] not in ("of", "for", "over", "that", "with")
+            and ctx.tok_quote[k] < 0
+        ):
+            k += 1
+        accused = [n for i, n in _agents(ctx, a, k) if n not in exclude]
+        if not accused:
+            accused = [n for i, n in _agents(ctx, a, b) if keep(i, n)]
+        trigger = ctx.text[c.cue[0] : c.cue[1]]
+    else:
+        trig = _find_triggers(ctx, lex.triggers, a, b)
+        if trig:
+            blame_verbs = lex.words("blame_verbs")
+            patients = set()
+            for _s, e in trig if lex.raw.get("patient_after_trigger") else ():
+                # "forced Germany to ...": the object of the act is no culprit (SVO languages)
+                if ctx.lows[e - 1] in blame_verbs or ctx.lows[e - 1] in (
+                    "of",
+                    "by",
+                    "with",
+                    "from",
+                ):
+                    continue
+                k = e
+                while k < b and ctx.lows[k] in ("the", "a", "an"):
+                    k += 1
+                patients.add(k)
+            accused = [n for i, n in _agents(ctx, a, b) if keep(i, n) and i not in patients]
+            trigger = ctx.span_text(trig[0][0], trig[0][1])
+        elif b - a <= 6 and c.sent > 0:
+            # a short answer naming an agent ("Of course Ukraine") to a question about blame
+            s_prev = ctx.sent_tok[max(0, c.sent - 2)][0]
+            if _find_triggers(ctx, lex.triggers, s_prev, a):
+                accused = [n for i, n in _agents(ctx, a, b) if keep(i, n)]
+    # accusatory frame in the matrix clause: "he cast suspicion on Kiev, stating that ..."
+    si = c.sent
+    s0 = ctx.sent_tok[si][0]
+    cue_tok = ctx.tok_index(c.cue[0])
+    if s0 < cue_tok and not (a <= cue_tok < b):
+        for s, e, _ in ctx.find(lex.frames, s0, min(cue_tok, a if a > s0 else cue_tok)):
+            for _i, n in _agents(ctx, e, cue_tok):
+                if n not in exclude and n not in accused:
+                    accused.append(n)
+                    trigger = trigger or ctx.span_text(s, e)
+    seen: list[str] = []
+    for n in accused:
+        if n not in seen:
+            seen.append(n)
+    if not seen:
+        return None
+    words = ctx.text[c.content[0] : c.content[1]].split()
+    about = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
+    return {"accuser": speaker, "accused": seen, "about": about}
+
+
+# -- evidence ------------------------------------------------------------------------------
+def _sent_has(ctx: DocContext, matcher, si: int, *, outside: list[tuple[int, int]]) -> bool:  # type: ignore[no-untyped-def]
+    a, b = ctx.sent_tok[si]
+    if si + 1 < len(ctx.sent_tok) and ctx.sent_para[si + 1] == ctx.sent_para[si] and b - a <= 3:
+        b = ctx.sent_tok[si + 1][1]  # "Evidence?" + "None." split into two sentences
+    for s, _e, _ in ctx.find(matcher, a, b):
+        pos = ctx.toks[s].start
+        if ctx.tok_quote[s] >= 0:
+            continue
+        if any(cs <= pos < ce for cs, ce in outside):
+            continue
+        return True
+    return False
+
+
+def _marker_sentences(ctx: DocContext, matcher: Any, contents: list[tuple[int, int]]) -> list[int]:
+    hits = {ctx.sent_of_tok(s) for s, _e, _ in ctx.find(matcher)}
+    cands = hits | {si - 1 for si in hits if si > 0}  # a marker may start in a short sentence
+    return [si for si in sorted(cands) if _sent_has(ctx, matcher, si, outside=contents)]
+
+
+def evidence_status(ctx: DocContext, c: Claim, contents: list[tuple[int, int]]) -> str:
+    """The status a claim gets from its own sentence (context markers come later)."""
+    lex = ctx.lex
+    text = ctx.text
+    content = text[c.content[0] : c.content[1]].rstrip()
+    if (
+        c.cue_class in NOT_APPLICABLE_CUES
+        or content.endswith("?")
+        or (c.kind == "direct" and text[c.content[1] : c.content[1] + 2].strip()[:1] == "?")
+    ):
+        return "not_applicable"
+    si = c.sent
+    own = [c.content]
+    if _sent_has(ctx, lex.ev_disputed_inline, si, outside=own):
+        return "disputed_by_author"  # "falsely claimed", "baseless allegations"
+    if _sent_has(ctx, lex.ev_without, si, outside=own):
+        return "claimed_without_evidence"  # "claimed, without evidence, that ..."
+    if c.cue_class == "finding":
+        return "evidence_cited"
+    if c.source is not None:  # the source is a study, data, a report
+        sa, sb = ctx.tok_index(c.source[0]), ctx.tok_index(c.source[1])
+        if ctx.find(lex.ev_cited, sa, sb):
+            return "evidence_cited"
+    a, b = ctx.sent_tok[si]
+    if ctx.find(lex.ev_cited_frames, a, b) and ctx.find(lex.ev_cited, a, b):
+        return "evidence_cited"  # "citing data from ...", "studies have found ..."
+    return "none_stated"
+
+
+def _context_evidence(
+    ctx: DocContext, claims: list[Claim], contents: list[tuple[int, int]]
+) -> None:
+    """Markers in the author's text around claims: "He offered no evidence.",
+    "Evidence? Obviously none.", "the disinformation machine went into action: ..."."""
+    lex = ctx.lex
+    rules = (
+        ("claimed_without_evidence", lex.ev_without, 2, 0),
+        ("disputed_by_author", lex.ev_disputed_after, 4, 0),
+        ("disputed_by_author", lex.ev_disputed_before, 0, 4),
+    )
+    for status, matcher, back, fwd in rules:
+        for mk in _marker_sentences(ctx, matcher, contents):
+            para = ctx.sent_para[mk]
+            window = [
+                c for c in claims
+                if (mk - back <= c.sent <= mk + fwd and c.sent != mk) or (c.sent == mk and fwd)
+            ]  # fmt: skip
+            window = [c for c in window if abs(ctx.sent_para[c.sent] - para) <= 2]
+            if back:
+                window = [c for c in window if c.sent < mk or c.content[1] <= ctx.sentences[mk][0]]
+            accusers = {c.speaker for c in window if c.accusation and c.speaker}
+            if accusers:  # the note is about the accusations (and their authors' words)
+                window = [c for c in window if c.speaker in accusers]
+            for c in window:
+                if c.evidence == "none_stated":
+                    c.evidence = status
+
+
+def annotate(ctx: DocContext, claims: list[Claim]) -> None:
+    resolve_speakers(ctx, claims)
+    contents = [c.content for c in claims]
+    for c in claims:
+        c.accusation = find_accusation(ctx, c)
+        c.evidence = evidence_status(ctx, c, contents)
+    _context_evidence(ctx, claims, contents)

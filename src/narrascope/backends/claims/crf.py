@@ -1,0 +1,211 @@
+"""A linear-chain CRF over tokens for attribution spans, decoded with numpy.
+
+The model labels each token of a paragraph with BIO tags for ``S`` (source), ``Q`` (cue)
+and ``C`` (content). It is trained with python-crfsuite (``narrascope.train.claims``),
+but shipped as plain JSON (labels, transition matrix, state-feature weights) and decoded
+here with a numpy Viterbi, so running it needs neither crfsuite nor pickle.
+
+Features use the same :class:`~.context.DocContext` as the rules: lower-cased words and
+suffixes, shape, the cue lexicons (verbal, nominal, prepositional), quotation marks and
+whether a token is inside a quote, actor mentions (PER/ORG/GPE), pronouns, and the
+distance to the nearest cue, in a +-2 token window.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ...errors import ModelError
+from .context import DocContext
+from .text import CLOSERS, OPENERS
+
+LABELS = ("O", "B-S", "I-S", "B-Q", "I-Q", "B-C", "I-C")
+
+
+def _shape(t: str) -> str:
+    if t.isdigit():
+        return "d"
+    if t[:1].isupper():
+        return "X" if t.isupper() and len(t) > 1 else "Xx"
+    if t[:1].isalpha():
+        return "x"
+    return "p"
+
+
+def cue_marks(ctx: DocContext) -> list[str]:
+    """Per token: '' or the cue class of a lexicon match covering it (B-/I- prefixed)."""
+    n = len(ctx.toks)
+    marks = [""] * n
+    lex = ctx.lex
+    for matcher, name in ((lex.prep, "prep"), (lex.nominal, "nom"), (lex.cues, None)):
+        for s, e, val in matcher.find_all(ctx.lows):
+            cls = name or str(val)
+            if any(marks[k] for k in range(s, e)):
+                continue
+            marks[s] = "B" + cls
+            for k in range(s + 1, e):
+                marks[k] = "I" + cls
+    return marks
+
+
+def featurize(ctx: DocContext, a: int, b: int, marks: list[str]) -> list[list[str]]:
+    """Feature strings for tokens [a, b) of one paragraph."""
+    toks, lows = ctx.toks, ctx.lows
+    comp = ctx.lex.complementizers
+    pron = ctx.lex.raw.get("pronouns", {})
+    roles = ctx.lex.words("role_nouns")
+    sent_starts = {s for s, _ in ctx.sent_tok}
+    sent_ends = {e - 1 for _, e in ctx.sent_tok}
+    cue_pos = [i for i in range(a, b) if marks[i].startswith("B")]
+    base: list[list[str]] = []
+    for i in range(a, b):
+        t = toks[i]
+        low = lows[i]
+        m = ctx.mention_at.get(i)
+        f = [
+            "w=" + low,
+            "s3=" + low[-3:],
+            "sh=" + _shape(t.text),
+            "q=" + ("in" if ctx.tok_quote[i] >= 0 else "out"),
+        ]
+        if t.text in OPENERS or t.text in CLOSERS:
+            qk = ctx.tok_quote[i]
+            is_open = qk >= 0 and ctx.quotes[qk].open == t.start
+            f.append("qm=open" if is_open else "qm=close")
+        if marks[i]:
+            f.append("cue=" + marks[i])
+        if low in comp:
+            f.append("comp")
+        if low in pron:
+            f.append("pron")
+        if low in roles:
+            f.append("role")
+        if m is not None:
+            f.append("ent=" + m.type)
+        if i in sent_starts:
+            f.append("BOS")
+        if i in sent_ends:
+            f.append("EOS")
+        # distance to the nearest cue on each side, bucketed
+        left = [c for c in cue_pos if c < i]
+        right = [c for c in cue_pos if c > i]
+        if left:
+            f.append("dl=" + _bucket(i - left[-1]))
+        if right:
+            f.append("dr=" + _bucket(right[0] - i))
+        base.append(f)
+    out: list[list[str]] = []
+    n = b - a
+    for k in range(n):
+        f = list(base[k])
+        for off in (-2, -1, 1, 2):
+            j = k + off
+            if 0 <= j < n:
+                i = a + j
+                f.append(f"{off}:w=" + lows[i])
+                if marks[i]:
+                    f.append(f"{off}:cue=" + marks[i][1:])
+                if toks[i].text in OPENERS or toks[i].text in CLOSERS:
+                    f.append(f"{off}:qm")
+                if off in (-1, 1):
+                    f.append(f"{off}:sh=" + _shape(toks[i].text))
+            else:
+                f.append(f"{off}:pad")
+        out.append(f)
+    return out
+
+
+def _bucket(d: int) -> str:
+    if d <= 3:
+        return str(d)
+    if d <= 6:
+        return "4-6"
+    if d <= 12:
+        return "7-12"
+    return "13+"
+
+
+@dataclass
+class CRFModel:
+    labels: list[str]
+    transitions: np.ndarray  # (L, L): from -> to
+    attr_index: dict[str, int]
+    weights: np.ndarray  # (A, L)
+    meta: dict[str, object]
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> CRFModel:
+        path = Path(model_dir) / "crf.json"
+        try:
+            obj = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError as e:
+            raise ModelError(
+                f"[E033] no claims CRF at {str(path)!r}: train one with "
+                "`python -m narrascope.train.claims --out DIR`"
+            ) from e
+        labels = list(obj["labels"])
+        L = len(labels)
+        trans = np.zeros((L, L))
+        for (f, t), w in zip(
+            obj["transitions"]["pairs"], obj["transitions"]["weights"], strict=True
+        ):
+            trans[f, t] = w
+        attrs = obj["attributes"]
+        index = {a: k for k, a in enumerate(attrs)}
+        weights = np.zeros((len(attrs) + 1, L))  # last row: unknown features
+        for k, lab, w in obj["state"]:
+            weights[k, lab] = w
+        meta = {k: v for k, v in obj.items() if k not in ("transitions", "attributes", "state")}
+        return cls(labels, trans, index, weights, meta)
+
+    def tag(self, feats: list[list[str]]) -> list[str]:
+        if not feats:
+            return []
+        unk = len(self.attr_index)
+        flat: list[int] = []
+        offsets: list[int] = []
+        for f in feats:
+            offsets.append(len(flat))
+            flat.extend(self.attr_index.get(x, unk) for x in f)
+        emis = np.add.reduceat(self.weights[np.asarray(flat)], np.asarray(offsets), axis=0)
+        return [self.labels[k] for k in viterbi(emis, self.transitions)]
+
+
+def viterbi(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
+    """Best label path for (T, L) emission scores and (L, L) transition scores."""
+    T, L = emissions.shape
+    score = emissions[0].copy()
+    back = np.zeros((T, L), dtype=np.int64)
+    for t in range(1, T):
+        cand = score[:, None] + transitions  # (from, to)
+        back[t] = cand.argmax(axis=0)
+        score = cand.max(axis=0) + emissions[t]
+    path = [int(score.argmax())]
+    for t in range(T - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return path[::-1]
+
+
+@lru_cache(maxsize=4)
+def load_model(model_dir: str) -> CRFModel:
+    return CRFModel.load(model_dir)
+
+
+def spans_from_tags(tags: list[str], a: int) -> dict[str, list[tuple[int, int]]]:
+    """Token spans per role from BIO tags (token indices offset by ``a``)."""
+    out: dict[str, list[tuple[int, int]]] = {"S": [], "Q": [], "C": []}
+    cur: str | None = None
+    start = 0
+    for k, tag in enumerate([*tags, "O"]):
+        role = tag[2:] if tag != "O" else None
+        if cur is not None and (tag == "O" or tag.startswith("B-") or role != cur):
+            out[cur].append((a + start, a + k))
+            cur = None
+        if role is not None and cur is None:
+            cur, start = role, k
+    return out

@@ -1,0 +1,1120 @@
+"""Rule-based attribution extraction: cues, sources and contents (claims.rules.v1).
+
+For every sentence the rules look for cues (verbal "said", "accused", "called for";
+nominal "allegations that"; prepositional "according to"), skip hypothetical speech
+("would say", "enough to say"), and then read the source and the content around the cue
+in the order news text uses:
+
+- ``SOURCE CUE (that) CONTENT`` and ``SOURCE CUE: "QUOTE"`` (normal order);
+- ``"QUOTE," SOURCE CUE`` / ``"QUOTE," CUE SOURCE`` / ``CLAUSE, SOURCE CUE`` (inverted),
+  with a second quote after the cue for quotes split around it;
+- ``According to SOURCE, CONTENT`` / ``CONTENT, according to SOURCE``;
+- ``SOURCE: CONTENT`` in headlines, block quotes introduced by a sentence ending in a
+  colon, quotes continuing in the next paragraph, and stand-alone quotes continuing the
+  previous speaker's words.
+
+Content conventions (narrascope): direct = the characters between the quotation marks;
+indirect = the reported clause without the complementiser and the final full stop;
+mixed = the reported clause with its inner quotation marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .context import SENT_END, DocContext
+from .text import CLOSERS, OPENERS, QUOTE_CHARS
+
+BOUNDARY = frozenset({",", "—", "–", "-", ";"})
+DASHES = frozenset({"—", "–"})
+FINAL_STRIP = " \t\r\n.,;:!?…—–-"
+
+
+@dataclass
+class Claim:
+    content: tuple[int, int]  # char offsets
+    kind: str
+    cue: tuple[int, int]
+    cue_class: str
+    source: tuple[int, int] | None
+    sent: int
+    rule: str
+    score: float = 0.8
+    source_toks: tuple[int, int] | None = None
+    content_toks: tuple[int, int] | None = None
+    speaker: str | None = None
+    speaker_type: str | None = None
+    accusation: dict[str, Any] | None = None
+    evidence: str = "none_stated"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class RuleExtractor:
+    """Find attributions in a :class:`DocContext` (no speaker resolution here)."""
+
+    def __init__(self, ctx: DocContext) -> None:
+        self.ctx = ctx
+        self.lex = ctx.lex
+        self.claims: list[Claim] = []
+        self.used_quotes: set[int] = set()
+        self.cue_toks: set[int] = set()
+        lw = self.lex.words
+        self.source_stop = lw("source_stop")
+        self.lead_strip = lw("lead_strip")
+        self.hypo = lw("hypothetical")
+        self.not_hypo_to = lw("not_hypothetical_before_to")
+        self.dets = lw("determiners")
+        self.comp = lw("complementizers")
+        self.object_cues = lw("object_cues")
+        self.pronouns = set(self.lex.raw.get("pronouns", {}))
+        self.part_suffix = tuple(self.lex.raw.get("participle_suffixes", [])) or (
+            (self.lex.raw.get("participle_suffix"),)
+            if self.lex.raw.get("participle_suffix")
+            else ()
+        )
+        self.adverb_suffix = tuple(self.lex.raw.get("adverb_suffixes", ["ly"]))
+        self.dash_intro = bool(self.lex.raw.get("dash_introduces_speech", False))
+        self.author = lw("author_pronouns")
+        self.that_skip = lw("that_skip")
+        self.intransitive = lw("intransitive_starts")
+        self.clause_cut = [tuple(x.split()) for x in self.lex.raw.get("clause_cut", [])]
+        self.frame = lw("frame_triggers")
+        self.noun_ambiguous = lw("noun_ambiguous")
+        self.threat_cues = lw("threat_cues")
+        self.called_cues = lw("called_cues")
+        self.question_frames = lw("question_frames")
+        self.negations = lw("negation_tokens")
+        self.cited_sources = lw("cited_sources")
+        self.roles = lw("role_nouns")
+        self._prep_at = ctx._matches(self.lex.prep)[2]
+        self._cue_at = ctx._matches(self.lex.cues)[2]
+        self._nom_at = ctx._matches(self.lex.nominal)[2]
+        self.abbrev = lw("abbreviations")
+        self.possessive_pronouns = self.pronouns | lw("possessive_pronouns")
+
+    # -- main loop ----------------------------------------------------------------------
+    def run(self) -> list[Claim]:
+        ctx = self.ctx
+        self._headlines()
+        for si, (a, b) in enumerate(ctx.sent_tok):
+            i = a
+            while i < b:
+                if (
+                    ctx.tok_quote[i] >= 0
+                    or i in self.cue_toks
+                    or not (i in self._cue_at or i in self._prep_at or i in self._nom_at)
+                ):
+                    i += 1
+                    continue
+                n = self._try_cue(si, i)
+                i += max(1, n)
+        self._orphan_quotes()
+        self.claims.sort(key=lambda c: (c.content[0], c.content[1]))
+        return self._dedupe()
+
+    def _try_cue(self, si: int, i: int) -> int:
+        m = self._prep_at.get(i)
+        if m is not None:
+            self._prep_cue(si, i, i + m[0])
+            return m[0]
+        tok = self.ctx.toks[i]
+        if tok.cap and i != self.ctx.sent_tok[si][0]:
+            return 1  # "Islamic State", "United States": names, not cues
+        mention = self.ctx.mention_at.get(i)
+        if mention is not None and mention.end - mention.start > 1:
+            return 1
+        m = self._cue_at.get(i)
+        if m is not None:
+            self._verb_cue(si, i, i + m[0], str(m[1]))
+            return m[0]
+        m = self._nom_at.get(i)
+        if m is not None:
+            self._nominal_cue(si, i, i + m[0])
+            return m[0]
+        return 1
+
+    # -- helpers --------------------------------------------------------------------------
+    def _chars(self, a: int, b: int) -> tuple[int, int]:
+        toks = self.ctx.toks
+        return toks[a].start, toks[b - 1].end
+
+    def _trim(self, s: int, e: int) -> tuple[int, int]:
+        """Strip spaces and final punctuation, but keep a closing quotation mark."""
+        text = self.ctx.text
+        while s < e and (text[s].isspace() or text[s] in ",:;—–"):
+            s += 1
+        while e > s and text[e - 1] in FINAL_STRIP:
+            e -= 1
+        return s, e
+
+    def _quote_content(self, k: int) -> tuple[int, int]:
+        ctx = self.ctx
+        q = ctx.quotes[k]
+        s, e = q.start, q.end
+        text = ctx.text
+        if not q.closed:  # an unclosed quote stops before ", notes NAME"
+            a, b = ctx.tok_index(s), ctx.tok_index(e)
+            for x in range(a, b - 2):
+                if ctx.toks[x].text in (",", "—") and ctx.toks[x + 2].cap:
+                    m = self.ctx.at(self.lex.cues, x + 1)
+                    if m is not None and m[1] == "speech":
+                        e = ctx.toks[x].start
+                        break
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        return s, e
+
+    def _is_hypothetical(self, si: int, c0: int) -> bool:
+        ctx = self.ctx
+        a = ctx.sent_tok[si][0]
+        k = c0 - 1
+        while k >= a and (
+            ctx.lows[k] in ("not", "n't", "also", "only", "just", "ever", "never")
+            or (
+                ctx.lows[k].endswith(self.adverb_suffix)
+                and len(ctx.lows[k]) > 4
+                and not ctx.toks[k].cap
+            )
+        ):
+            k -= 1
+        if k < a:
+            return False
+        low = ctx.lows[k]
+        if low in self.hypo:
+            if (
+                low == "to"
+                and k - 1 >= a
+                and (
+                    ctx.lows[k - 1] in self.not_hypo_to
+                    or (ctx.lows[k - 1].endswith("ed") and ctx.lows[k - 1] in self.not_hypo_to)
+                )
+            ):
+                return False
+            return True
+        # "if he says", "unless they claim" within the clause
+        j = k
+        steps = 0
+        while j >= a and steps < 6 and ctx.toks[j].text not in ",;:":
+            if ctx.lows[j] in (
+                "if",
+                "unless",
+                "imagine",
+                "suppose",
+                "если",
+                "якщо",
+                "ако",
+                "se",
+                "caso",
+            ):
+                return True
+            j -= 1
+            steps += 1
+        return False
+
+    def _clause_start(self, si: int, c0: int) -> int:
+        """Token index where the clause holding the cue at ``c0`` begins."""
+        ctx = self.ctx
+        a = ctx.sent_tok[si][0]
+        k = c0 - 1
+        while k >= a:
+            t = ctx.toks[k]
+            if t.text in (":", ";") or t.low in self.comp or t.text in DASHES:
+                return k + 1
+            if ctx.tok_quote[k] >= 0:
+                return k + 1
+            k -= 1
+        return a
+
+    def _skip_aux_back(self, lo: int, j: int) -> int:
+        ctx = self.ctx
+        while j >= lo:
+            low = ctx.lows[j]
+            if low in self.lex.words("aux_skip") or (
+                not ctx.toks[j].cap and low.endswith(self.adverb_suffix) and len(low) > 4
+            ):
+                j -= 1
+                continue
+            break
+        return j
+
+    def _np_back(self, lo: int, j: int, max_len: int = 7) -> int | None:
+        """Walk back from token ``j`` over a noun phrase; return its first token index."""
+        ctx = self.ctx
+        k = j
+        n = 0
+        while k >= lo and n < max_len:
+            t = ctx.toks[k]
+            if t.text in QUOTE_CHARS or ctx.tok_quote[k] >= 0:
+                break
+            if t.text == ")":  # "Rep. Jim Clyburn (D-S.C.)"
+                p = k
+                while p > lo and ctx.toks[p].text != "(" and k - p < 12:
+                    p -= 1
+                if ctx.toks[p].text == "(":
+                    k = p - 1
+                    continue
+                break
+            if not t.alpha and t.text not in ("-", "'", "’", "."):
+                break
+            if t.text == "." and not (
+                k > lo and (ctx.toks[k - 1].text.isupper() or ctx.lows[k - 1] in self.abbrev)
+            ):
+                break
+            if t.low in self.source_stop and not (
+                t.low == "and"
+                and k + 1 <= j
+                and ctx.toks[k + 1].cap
+                and k - 1 >= lo
+                and ctx.toks[k - 1].cap
+            ):
+                break
+            k -= 1
+            n += 1
+        start = k + 1
+        if start > j:
+            return None
+        # strip leading time expressions and connectives ("This morning", "However")
+        while start < j and ctx.lows[start] in self.lead_strip:
+            start += 1
+        if (
+            start == j
+            and ctx.lows[start] in self.lead_strip
+            and ctx.lows[start] not in self.pronouns
+        ):
+            return None
+        # a pronoun inside: the subject is the pronoun
+        for p in range(j, start - 1, -1):
+            if (ctx.lows[p] in self.pronouns and not ctx.toks[p].cap) or (
+                ctx.lows[p] in self.pronouns and p == start
+            ):
+                if ctx.lows[p] in ("his", "her", "its", "their", "его", "її"):
+                    continue
+                return p
+        return start
+
+    def _source_before(self, si: int, c0: int) -> tuple[int, int] | None:
+        """Source token range for a cue in normal order, or None."""
+        ctx = self.ctx
+        lo = self._clause_start(si, c0)
+        j = self._skip_aux_back(lo, c0 - 1)
+        if j < lo:
+            return None
+        end = j + 1
+        if ctx.toks[j].text == ",":  # appositive: "NAME, the FSB director, said"
+            k = j - 1
+            while k >= lo and ctx.toks[k].text not in (",", ";", ":") and ctx.tok_quote[k] < 0:
+                k -= 1
+            if k < lo or ctx.toks[k].text != "," or j - k > 16:
+                return None
+            head = self._np_back(lo, k - 1)
+            if head is None:
+                return None
+            return head, j
+        if ctx.toks[j].text == ")":
+            k = j
+            while k > lo and ctx.toks[k].text != "(":
+                k -= 1
+            head = self._np_back(lo, k - 1)
+            return (head, end) if head is not None else None
+        head = self._np_back(lo, j)
+        if head is None:
+            return None
+        return head, end
+
+    def _np_forward(self, i: int, hi: int, max_len: int = 8) -> int:
+        """End (exclusive) of a noun phrase starting at token ``i``."""
+        ctx = self.ctx
+        k = i
+        while k < hi and k - i < max_len:
+            t = ctx.toks[k]
+            if ctx.tok_quote[k] >= 0 or t.text in QUOTE_CHARS:
+                break
+            if not t.alpha and t.text not in ("-", "'", "’", "."):
+                break
+            if t.text == "(" and k > i:  # skip "(D-S.C.)"
+                p = k
+                while p < hi and ctx.toks[p].text != ")" and p - k < 12:
+                    p += 1
+                if p < hi and ctx.toks[p].text == ")":
+                    k = p + 1
+                    continue
+                break
+            if t.text == "." and not (
+                k > i and (ctx.toks[k - 1].text.isupper() or ctx.lows[k - 1] in self.abbrev)
+            ):
+                break
+            if k > i and t.low in self.source_stop and t.low not in ("and",):
+                break
+            if k > i and t.low in (
+                "in",
+                "on",
+                "at",
+                "during",
+                "after",
+                "when",
+                "who",
+                "which",
+                "to",
+                "that",
+            ):
+                break
+            k += 1
+        return k
+
+    def _content_end(self, si: int, start_tok: int, *, stop_at_comma: bool = False) -> int:
+        """Token index (exclusive) where a reported clause starting at ``start_tok`` ends."""
+        ctx = self.ctx
+        b = ctx.sent_tok[si][1]
+        k = start_tok
+        lows = ctx.lows
+        while k < b:
+            t = ctx.toks[k]
+            if ctx.tok_quote[k] >= 0:
+                k += 1
+                continue
+            if t.text == ";":
+                return k
+            if stop_at_comma and t.text == ",":
+                return k
+            if (
+                t.text == ","
+                and k > start_tok
+                and any(
+                    k + len(cut) <= b and tuple(lows[k + 1 : k + len(cut)]) == cut[1:]
+                    for cut in self.clause_cut
+                )
+            ):
+                return k
+            if k > start_tok + 1 and t.text in DASHES and k + 1 < b and ctx.tok_quote[k + 1] < 0:
+                return k
+            if k > start_tok + 1 and t.text == "," and self.ctx.at(self.lex.prep, k + 1):
+                return k
+            if (
+                k > start_tok + 1
+                and t.text == ","
+                and k + 1 < b
+                and self.part_suffix
+                and lows[k + 1].endswith(self.part_suffix)
+                and (self.ctx.at(self.lex.cues, k + 1) or lows[k + 1] in ("citing", "quoting"))
+            ):
+                return k
+            if k > start_tok and lows[k] in self.lex.words("coordination"):
+                nxt = k + 1
+                while nxt < b and lows[nxt] in ("also", "then", "later", "again", "has", "had"):
+                    nxt += 1
+                mm = self.ctx.at(self.lex.cues, nxt) if nxt < b else None
+                if mm is not None and (k == 0 or ctx.toks[k - 1].text != ","):
+                    return k if ctx.toks[k - 1].text != "," else k - 1
+                if mm is not None:
+                    return k - 1
+            k += 1
+        return b
+
+    def _extend_into_quote(self, e_char: int) -> int:
+        """If a content end falls inside a quote that started before, extend to its close."""
+        k = self.ctx.qindex.at(max(0, e_char - 1))
+        if k >= 0:
+            q = self.ctx.quotes[k]
+            return max(e_char, q.outer_end)
+        return e_char
+
+    def _add(self, claim: Claim) -> None:
+        s, e = claim.content
+        if e - s < 2 or not any(ch.isalnum() for ch in self.ctx.text[s:e]):
+            return
+        self.claims.append(claim)
+        c0 = self.ctx.tok_index(claim.cue[0])
+        c1 = self.ctx.tok_index(claim.cue[1])
+        self.cue_toks.update(range(c0, c1))
+        for k, q in enumerate(self.ctx.quotes):
+            if q.start < e and s < q.end:
+                self.used_quotes.add(k)
+
+    def _direct(
+        self,
+        k: int,
+        cue: tuple[int, int],
+        cls: str,
+        src: tuple[int, int] | None,
+        si: int,
+        rule: str,
+        score: float = 0.9,
+    ) -> None:
+        s, e = self._quote_content(k)
+        src_chars = self._chars(*src) if src else None
+        self._add(Claim((s, e), "direct", cue, cls, src_chars, si, rule, score, src))
+        self._continuations(k, cue, cls, src, si, rule)
+
+    def _continuations(
+        self,
+        k: int,
+        cue: tuple[int, int],
+        cls: str,
+        src: tuple[int, int] | None,
+        si: int,
+        rule: str,
+    ) -> None:
+        """A quote left open at a paragraph end continues in the next paragraph."""
+        quotes = self.ctx.quotes
+        while k < len(quotes) and not quotes[k].closed and k + 1 < len(quotes):
+            q, nq = quotes[k], quotes[k + 1]
+            pstart = self.ctx.paragraphs[nq.para][0]
+            if nq.para != q.para + 1 or nq.open != pstart:
+                return
+            s, e = self._quote_content(k + 1)
+            src_chars = self._chars(*src) if src else None
+            self._add(Claim((s, e), "direct", cue, cls, src_chars, si, rule + "+cont", 0.8, src))
+            k += 1
+
+    def _clause_claim(
+        self,
+        si: int,
+        s_tok: int,
+        e_tok: int,
+        cue: tuple[int, int],
+        cls: str,
+        src: tuple[int, int] | None,
+        rule: str,
+        score: float,
+    ) -> None:
+        """Content over tokens [s_tok, e_tok): direct if it is one whole quote."""
+        ctx = self.ctx
+        if e_tok <= s_tok:
+            return
+        s, e = ctx.toks[s_tok].start, ctx.toks[e_tok - 1].end
+        e = self._extend_into_quote(e)
+        s, e = self._trim(s, e)
+        if e <= s:
+            return
+        text = ctx.text
+        k = ctx.qindex.at(s)
+        if k >= 0 and ctx.quotes[k].open == s:
+            q = ctx.quotes[k]
+            tail = text[q.outer_end : e].strip(FINAL_STRIP + "".join(QUOTE_CHARS))
+            if (
+                not tail
+                or len(tail.split()) <= 1
+                or not any(ch in text[q.outer_end : e] for ch in OPENERS)
+            ):
+                self._direct(k, cue, cls, src, si, rule, score)
+                return
+        kind = "mixed" if any(ch in QUOTE_CHARS for ch in text[s:e]) else "indirect"
+        src_chars = self._chars(*src) if src else None
+        self._add(Claim((s, e), kind, cue, cls, src_chars, si, rule, score, src, (s_tok, e_tok)))
+
+    # -- verbal cues ------------------------------------------------------------------------
+    def _verb_cue(self, si: int, c0: int, c1: int, cls: str) -> None:
+        ctx = self.ctx
+        a, b = ctx.sent_tok[si]
+        lows = ctx.lows
+        cue = self._chars(c0, c1)
+        if self._is_hypothetical(si, c0):
+            return
+        prev = lows[c0 - 1] if c0 > a else ""
+        # adjectival participles: "the alleged attack", "their reported losses"
+        if (
+            prev in self.dets
+            and c1 - c0 == 1
+            and (
+                lows[c0].endswith("ed")
+                or (c1 < b and ctx.toks[c1].alpha and lows[c0] in ("claims", "reports"))
+            )
+        ):
+            return
+        if prev in ("a", "an", "the") and c1 - c0 == 1:
+            return
+        if self._negated(a, c0):
+            return  # "did not say", "declined to comment"
+        if c0 == a and cls == "question" and c1 < b and lows[c1] in self.question_frames:
+            return  # "Asked whether ..., X said": the question frames the next cue
+        if lows[c0] in self.noun_ambiguous and c1 - c0 == 1 and c0 > a:
+            p = ctx.toks[c0 - 1]
+            if not (
+                p.low in self.pronouns
+                or p.cap
+                or p.low.endswith("s")
+                or p.text in ",:;—"
+                or p.low == "to"
+            ):
+                return  # "weak demand for", "the call": nouns, not verbs
+        if (
+            c1 - c0 == 1
+            and lows[c0] in self.called_cues
+            and not any(
+                ctx.tok_quote[x] >= 0 or lows[x] in ("a", "an") for x in range(c1, min(b, c1 + 7))
+            )
+        ):
+            return  # "called many leaders": a phone call, not "called them “liars”"
+        if lows[c0] in self.threat_cues and not (
+            c1 < b
+            and (
+                any(lows[x] in ("to", "that", "with") for x in range(c1, min(b, c1 + 4)))
+                or ctx.tok_quote[c1] >= 0
+                or ctx.toks[c1].text == ":"
+            )
+        ):
+            return  # "threatens Putin" is an act; "threatened to ..." reports a threat
+        if lows[c0] in self.threat_cues:
+            cls = "commissive"
+        if self._inverted(si, c0, c1, cls, cue):
+            return
+        participle = (
+            bool(self.part_suffix)
+            and lows[c0].endswith(self.part_suffix)
+            and (c0 == a or ctx.toks[c0 - 1].text in (",", "—", "–"))
+        )
+        src: tuple[int, int] | None
+        coord = self._skip_aux_back(a, c0 - 1)
+        if participle:
+            src = self._main_subject(si, c0)
+        elif coord >= a and lows[coord] in ("and", "but", "then") and not ctx.toks[coord - 1].cap:
+            # "... said X and called for Y": the coordinated cue shares the subject
+            src = self._main_subject(si, c0)
+            if src is None:
+                return
+        else:
+            src = self._source_before(si, c0)
+            pk = self._skip_adverbs_back(a, c0 - 1)
+            if src is not None and all(lows[x] in self.author for x in range(*src)):
+                return  # the author's own statement ("as we write")
+            if src is None and not (pk >= a and lows[pk] in ("was", "were", "is", "been", "be")):
+                # no subject and not a passive ("it was reported") -> not an attribution
+                if c0 != a or cls not in ("speech", "accuse"):
+                    return
+        self._content_after(si, c0, c1, cls, cue, src, "verb" if not participle else "participle")
+
+    def _negated(self, lo: int, c0: int) -> bool:
+        lows = self.ctx.lows
+        for n in (1, 2, 3):
+            k = c0 - n
+            if k < lo:
+                break
+            if lows[k] in self.negations:
+                return True
+            if (
+                lows[k] == "to"
+                and k - 1 >= lo
+                and lows[k - 1]
+                in ("declined", "refused", "declines", "refuses", "declining", "refusing")
+            ):
+                return True
+            if lows[k] not in ("to", "also", "even", "yet", "publicly", "immediately"):
+                break
+        return False
+
+    def _skip_adverbs_back(self, lo: int, k: int) -> int:
+        ctx = self.ctx
+        while (
+            k >= lo
+            and not ctx.toks[k].cap
+            and (
+                (ctx.lows[k].endswith(self.adverb_suffix) and len(ctx.lows[k]) > 4)
+                or ctx.lows[k]
+                in ("also", "not", "widely", "repeatedly", "first", "later", "previously")
+            )
+        ):
+            k -= 1
+        return k
+
+    def _main_subject(self, si: int, c0: int) -> tuple[int, int] | None:
+        """Subject of the main clause for a participle cue ("..., stating that ...")."""
+        for cl in reversed(self.claims):
+            if cl.sent == si and cl.source_toks is not None and cl.source_toks[1] <= c0:
+                return cl.source_toks
+        ctx = self.ctx
+        a = ctx.sent_tok[si][0]
+        for k in range(a, c0):
+            if ctx.tok_quote[k] >= 0:
+                continue
+            low = ctx.lows[k]
+            if low in self.pronouns and low not in ("it", "i", "we", "his", "her", "its", "their"):
+                return k, k + 1
+            m = ctx.mention_at.get(k)
+            if m is not None and m.type == "PER":
+                return m.start, m.end
+        return None
+
+    def _content_after(
+        self,
+        si: int,
+        c0: int,
+        c1: int,
+        cls: str,
+        cue: tuple[int, int],
+        src: tuple[int, int] | None,
+        rule: str,
+    ) -> None:
+        ctx = self.ctx
+        b = ctx.sent_tok[si][1]
+        lows = ctx.lows
+        i = c1
+        # skip "that" / ":" / "," / an object and adverbials before "that"
+        window_end = min(b, c1 + 9)
+        start: int | None = None
+        for k in range(c1, window_end):
+            t = ctx.toks[k]
+            if ctx.tok_quote[k] >= 0:
+                if all(ctx.toks[x].text in ",:—–" or lows[x] in self.comp for x in range(c1, k)):
+                    start = k
+                break
+            if t.text == ":":
+                if all(
+                    lows[x] in self.that_skip or ctx.toks[x].cap
+                    for x in range(c1, k)
+                    if ctx.toks[x].alpha
+                ):
+                    start = k + 1
+                break
+            if lows[k] in self.comp:
+                between = [x for x in range(c1, k) if ctx.toks[x].alpha]
+                parenthetical = ctx.toks[c1].text == "," and ctx.toks[k - 1].text == ","
+                if (
+                    parenthetical
+                    or all(
+                        lows[x] in self.that_skip
+                        or ctx.toks[x].cap
+                        or (lows[x].endswith(self.adverb_suffix) and len(lows[x]) > 4)
+                        for x in between
+                    )
+                    or (lows[c0] in self.object_cues and len(between) <= 4)
+                ):
+                    start = k + 1
+                break
+            if t.text in (".", "!", "?", ";"):
+                break
+        if (
+            start is None
+            and cls == "finding"
+            and not any(
+                lows[x] in self.cited_sources for x in range(self._clause_start(si, c0), c0)
+            )
+        ):
+            return  # "found the body" is no finding; "found that ..." / "images show" are
+        via_comp = start is not None
+        if start is None:
+            start = i
+            if (
+                lows[c0] in self.object_cues
+                and start < b
+                and (ctx.toks[start].cap or lows[start] in self.dets)
+            ):
+                # "told reporters ..." without "that": skip a short object
+                e_obj = self._np_forward(start, b, 3)
+                if e_obj < b and ctx.toks[e_obj].text in (",", ":"):
+                    start = e_obj + 1
+        while start < b and ctx.toks[start].text in (",", ":", "—", "–"):
+            start += 1
+        if start >= b:
+            self._block_quote(si, c0, c1, cls, cue, src)
+            return
+        if (
+            cls in ("speech", "belief", "question")
+            and not via_comp
+            and lows[start] in self.intransitive
+            and (ctx.tok_quote[start] < 0)
+        ):
+            # "spoke for two hours", "tells of": no reported clause, unless a signed block
+            # quote follows ("X commented on the situation." + paragraph + "X, analyst")
+            self._block_quote(si, c0, c1, cls, cue, src, signed_only=True)
+            return
+        end = self._content_end(si, start)
+        # a cue whose clause is only the source or a single word is not an attribution
+        n_words = sum(1 for x in range(start, end) if ctx.toks[x].alpha)
+        if n_words < 1 or (n_words < 2 and cls not in ("accuse", "directive", "commissive")):
+            if ctx.tok_quote[start] < 0:
+                return
+        if cls in ("commissive", "accuse") and n_words == 1:
+            m = ctx.mention_at.get(start)
+            if m is not None and m.type == "PER" and cls == "commissive":
+                return  # "threatens Putin": an act, not a statement
+        score = 0.85 if src is not None else 0.6
+        if cls == "belief":
+            score -= 0.2
+        self._clause_claim(si, start, end, cue, cls, src, rule, score)
+
+    def _block_quote(
+        self,
+        si: int,
+        c0: int,
+        c1: int,
+        cls: str,
+        cue: tuple[int, int],
+        src: tuple[int, int] | None,
+        *,
+        signed_only: bool = False,
+    ) -> None:
+        """'X said:' at the end of a paragraph introduces the next paragraph; so does a
+        sentence naming X when the next paragraph ends with X's signature."""
+        ctx = self.ctx
+        b = ctx.sent_tok[si][1]
+        if src is None:
+            return
+        para = ctx.sent_para[si]
+        if ctx.paragraphs[para][1] > ctx.toks[b - 1].end or para + 1 >= len(ctx.paragraphs):
+            return
+        ps, pe = ctx.paragraphs[para + 1]
+        src_names = {m.canon for m in ctx.mentions_in(*src) if m.type == "PER"}
+        tail = ctx.tok_index(max(ps, pe - 60))
+        sig = [m for m in ctx.mentions_in(tail, ctx.tok_index(pe)) if m.canon in src_names]
+        if sig:
+            cut = ctx.toks[sig[-1].start].start
+            sj = ctx.sent_of_tok(sig[-1].start)
+            sent_start = ctx.sentences[sj][0]
+            cut = sent_start if sent_start > ps and ctx.text[sent_start:cut].strip() == "" else cut
+            s_, e_ = self._trim(ps, cut)
+            if e_ > s_:
+                self._add(
+                    Claim((s_, e_), "direct", cue, cls, self._chars(*src), si, "block", 0.7, src)
+                )
+            return
+        if signed_only or ctx.toks[b - 1].text != ":":
+            return
+        k = ctx.qindex.at(ps)
+        if k >= 0 and ctx.quotes[k].open == ps:
+            self._direct(k, cue, cls, src, si, "block")
+            return
+        s, e = self._trim(ps, pe)
+        if e > s:
+            self._add(Claim((s, e), "direct", cue, cls, self._chars(*src), si, "block", 0.7, src))
+
+    # -- inverted order: "QUOTE," X said / CLAUSE, said X -------------------------------------
+    def _inverted(self, si: int, c0: int, c1: int, cls: str, cue: tuple[int, int]) -> bool:
+        ctx = self.ctx
+        a, b = ctx.sent_tok[si]
+        lows = ctx.lows
+        end_i = b
+        while end_i > c1 and (ctx.toks[end_i - 1].text in SENT_END):
+            end_i -= 1
+        # Pattern B: boundary CUE SOURCE (end | , | adverbials): '"...," said Peskov.'
+        if (
+            cls in ("speech", "question", "belief")
+            and c0 > a
+            and (ctx.toks[c0 - 1].text in BOUNDARY or ctx.toks[c0 - 1].text in CLOSERS)
+        ):
+            s_end = self._np_forward(c1, end_i, 6)
+            src_ok = (
+                s_end > c1
+                and any(
+                    (ctx.toks[x].cap and ctx.toks[x].alpha)
+                    or lows[x] in self.pronouns
+                    or lows[x] in self.roles
+                    for x in range(c1, s_end)
+                )
+                and not any(lows[x] in ("of",) and x == s_end - 1 for x in range(c1, s_end))
+            )
+            if src_ok:
+                rest = [x for x in range(s_end, end_i) if ctx.toks[x].text != ","]
+                split = (
+                    s_end < end_i
+                    and ctx.toks[s_end].text == ","
+                    and (ctx.tok_quote[min(s_end + 1, b - 1)] >= 0)
+                )
+                appositive = (
+                    s_end < end_i
+                    and ctx.toks[s_end].text == ","
+                    and s_end + 1 < end_i
+                    and (lows[s_end + 1] in self.dets or lows[s_end + 1] in self.roles)
+                    and len(rest) <= 9
+                    and not any(ctx.tok_quote[x] >= 0 for x in rest)
+                )
+                k = c0 - 2
+                while k > a and ctx.toks[k].text == ",":
+                    k -= 1
+                dash_quote = ctx.toks[c0 - 1].text in DASHES and ctx.tok_quote[k] >= 0
+                if (
+                    split
+                    or appositive
+                    or dash_quote
+                    or (
+                        len(rest) <= 4
+                        and not any(ctx.tok_quote[x] >= 0 for x in rest)
+                        and all(self._adverbial(x) for x in rest)
+                    )
+                ):
+                    src_end = s_end
+                    if appositive:  # "said the association's chair, Louise Gittins."
+                        k2 = s_end + 1
+                        while k2 < end_i and ctx.toks[k2].cap and ctx.toks[k2].alpha:
+                            k2 += 1
+                        if (
+                            k2 == end_i
+                            and k2 - s_end >= 3
+                            and not any(
+                                ctx.toks[x].cap for x in range(c1, s_end) if ctx.mention_at.get(x)
+                            )
+                        ):
+                            src_end = end_i
+                    if self._content_before(si, c0 - 1, cue, cls, (c1, src_end)):
+                        self._split_second(si, s_end, cue, cls, (c1, src_end))
+                        return True
+        # Pattern A: boundary SOURCE CUE (end | , | adverbials)
+        j = self._skip_aux_back(a, c0 - 1)
+        if j < a or ctx.toks[j].text == ",":
+            return False
+        head = self._np_back(a, j, max_len=6)
+        if head is None or head <= a:
+            return False
+        bnd = head - 1
+        if not (ctx.toks[bnd].text in BOUNDARY or ctx.toks[bnd].text in CLOSERS):
+            return False
+        after_quote = (
+            ctx.toks[bnd].text in CLOSERS
+            or (bnd > a and ctx.toks[bnd - 1].text in CLOSERS)
+            or ctx.tok_quote[bnd] >= 0
+        )
+        rest_end = c1
+        free = 1 if lows[c0] in self.object_cues else 0  # "told shareholders"
+        while rest_end < end_i and ctx.toks[rest_end].text != "," and ctx.tok_quote[rest_end] < 0:
+            if lows[rest_end] in self.comp or ctx.toks[rest_end].text == ":":
+                return False
+            if not self._adverbial(rest_end) and not after_quote:
+                if free <= 0:
+                    return False
+                free -= 1
+            rest_end += 1
+        if rest_end - c1 > (40 if after_quote else 6):
+            return False
+        if rest_end < end_i and ctx.tok_quote[rest_end] >= 0:
+            return False
+        # parenthetical: "Britain, she said, was supplying the missiles"
+        if rest_end < end_i and ctx.toks[rest_end].text == "," and ctx.tok_quote[bnd] < 0:
+            lo = a
+            n_before = sum(1 for x in range(lo, bnd) if ctx.toks[x].alpha)
+            n_after = sum(1 for x in range(rest_end + 1, end_i) if ctx.toks[x].alpha)
+            if n_before < 4 and n_after >= 2 and ctx.toks[a].text not in QUOTE_CHARS:
+                end = self._content_end(si, rest_end + 1)
+                self._clause_claim(si, lo, end, cue, cls, (head, j + 1), "parenthetical", 0.75)
+                return True
+        if self._content_before(si, bnd, cue, cls, (head, j + 1)):
+            self._split_second(si, rest_end, cue, cls, (head, j + 1))
+            return True
+        return False
+
+    def _adverbial(self, x: int) -> bool:
+        """Tokens that may follow an inverted cue: "said on Monday", "told reporters"."""
+        t = self.ctx.toks[x]
+        return (
+            not t.alpha
+            or t.cap
+            or t.low in self.that_skip
+            or (t.low.endswith(self.adverb_suffix) and len(t.low) > 4)
+            or t.text.isdigit()
+        )
+
+    def _content_before(
+        self, si: int, bnd: int, cue: tuple[int, int], cls: str, src: tuple[int, int]
+    ) -> bool:
+        ctx = self.ctx
+        a = ctx.sent_tok[si][0]
+        # a quote ending right before the boundary (", —" may sit between)
+        k = bnd
+        while k >= a and ctx.toks[k].text in (",", "—", "–", "-") and ctx.tok_quote[k] < 0:
+            k -= 1
+        if k >= 0 and ctx.tok_quote[k] >= 0:
+            qk = ctx.tok_quote[k]
+            q = ctx.quotes[qk]
+            if q.closed and q.outer_end <= ctx.toks[bnd].end + 1:
+                self._direct(qk, cue, cls, src, si, "inverted")
+                return True
+        # indirect clause from the clause start to the boundary
+        lo = a
+        for x in range(bnd - 1, a - 1, -1):
+            if ctx.toks[x].text in (":", ";") or ctx.tok_quote[x] >= 0:
+                lo = x + 1
+                break
+        n_words = sum(1 for x in range(lo, bnd) if ctx.toks[x].alpha)
+        if n_words < 3:
+            return False
+        if self.ctx.at(self.lex.prep, lo):  # "According to X, ... , he said" is one claim
+            return False
+        self._clause_claim(si, lo, bnd, cue, cls, src, "inverted", 0.75)
+        return True
+
+    def _split_second(
+        self, si: int, k: int, cue: tuple[int, int], cls: str, src: tuple[int, int]
+    ) -> None:
+        """'"A," he said, "B."': the quote after the cue belongs to the same speaker."""
+        ctx = self.ctx
+        b = ctx.sent_tok[si][1]
+        n = len(ctx.toks)
+        while k < n and ctx.toks[k].text in (",", ":", "—", "–") and ctx.tok_quote[k] < 0:
+            k += 1
+        if k < n and (k < b or k == b) and ctx.tok_quote[k] >= 0:
+            qk = ctx.tok_quote[k]
+            if ctx.quotes[qk].open == ctx.toks[k].start and qk not in self.used_quotes:
+                self._direct(qk, cue, cls, src, si, "split")
+
+    # -- according to X ------------------------------------------------------------------------
+    def _prep_cue(self, si: int, c0: int, c1: int) -> None:
+        ctx = self.ctx
+        a, b = ctx.sent_tok[si]
+        cue = self._chars(c0, c1)
+        s_end = c1
+        while (
+            s_end < b
+            and ctx.toks[s_end].text not in (",", ".", ";", ":")
+            and ctx.tok_quote[s_end] < 0
+        ):
+            s_end += 1
+            if s_end - c1 > 12:
+                return
+        if s_end == c1:
+            # "по его словам", "segundo ele": the source is the pronoun inside the cue
+            pron = [x for x in range(c0, c1) if ctx.lows[x] in self.possessive_pronouns]
+            if not pron or c1 >= b or ctx.toks[c1].text != ",":
+                return
+            end = self._content_end(si, c1 + 1)
+            self._clause_claim(si, c1 + 1, end, cue, "prep", (pron[0], pron[0] + 1), "prep", 0.8)
+            return
+        # "According to the spokeswoman, Ewa Lis, ...": the name belongs to the source
+        if s_end < b and ctx.toks[s_end].text == ",":
+            k = s_end + 1
+            while k < b and ctx.toks[k].cap and ctx.toks[k].alpha and k - s_end <= 4:
+                k += 1
+            if (
+                k > s_end + 1
+                and k < b
+                and ctx.toks[k].text == ","
+                and ctx.mentions_in(s_end + 1, k)
+            ):
+                s_end = k
+        src = (c1, s_end)
+        after = s_end + 1 if s_end < b and ctx.toks[s_end].text in (",", ":") else s_end
+        words_after = sum(1 for x in range(after, b) if ctx.toks[x].alpha)
+        if words_after >= 2 and (
+            c0 == a or ctx.toks[c0 - 1].text in (",", ":", "—") or ctx.lows[c0 - 1] in self.comp
+        ):
+            end = self._content_end(si, after)
+            self._clause_claim(si, after, end, cue, "prep", src, "prep", 0.85)
+            return
+        if c0 > a and ctx.toks[c0 - 1].text == ",":
+            lo = a
+            for x in range(c0 - 2, a - 1, -1):
+                if ctx.toks[x].text in (":", ";") or ctx.lows[x] in self.comp:
+                    lo = x + 1
+                    break
+            self._clause_claim(si, lo, c0 - 1, cue, "prep", src, "prep", 0.8)
+
+    # -- nominal cues ----------------------------------------------------------------------------
+    def _nominal_cue(self, si: int, c0: int, c1: int) -> None:
+        ctx = self.ctx
+        a, b = ctx.sent_tok[si]
+        lows = ctx.lows
+        k = c1
+        src: tuple[int, int] | None = None
+        if k < b and lows[k] == "by":
+            e = self._np_forward(k + 1, b, 6)
+            if e > k + 1:
+                src = (k + 1, e)
+                k = e
+        if k >= b or lows[k] not in self.comp:
+            return
+        if src is None and c0 > a:
+            p = c0 - 1
+            tp = ctx.toks[p]
+            if (tp.text != tp.low and tp.text.lower().endswith(("'s", "’s"))) or tp.text.endswith(
+                "'"
+            ):
+                head = self._np_back(a, p, 4)
+                if head is not None:
+                    src = (head, p + 1)
+            elif ctx.toks[p].low in ("his", "her", "their"):
+                src = (p, p + 1)
+        end = self._content_end(si, k + 1, stop_at_comma=True)
+        self._clause_claim(
+            si, k + 1, end, self._chars(c0, c1), "nominal", src, "nominal", 0.7 if src else 0.5
+        )
+
+    # -- headlines: "Medvedev: ..." --------------------------------------------------------------
+    def _headlines(self) -> None:
+        ctx = self.ctx
+        text = ctx.text
+        max_tok = int(self.lex.raw.get("headline_max_tokens", 5))
+        for pi, (ps, pe) in enumerate(ctx.paragraphs):
+            if pi > 0 and pe - ps > 220:
+                continue
+            colon = text.find(":", ps, min(pe, ps + 60))
+            if colon < 0 or colon + 2 >= pe or not text[colon + 1].isspace():
+                continue
+            a = ctx.tok_index(ps)
+            c = ctx.tok_index(colon)
+            if c - a < 1 or c - a > max_tok or ctx.tok_quote[a] >= 0:
+                continue
+            if not ctx.toks[a].cap:
+                continue
+            ments = ctx.mentions_in(a, c)
+            if not any(m.type in ("PER", "ORG", "GPE") for m in ments):
+                continue
+            if any(not ctx.toks[x].alpha and ctx.toks[x].text not in "-.'’" for x in range(a, c)):
+                continue
+            s, e = self._trim(colon + 1, pe)
+            si = ctx.sent_of_tok(c)
+            k = ctx.qindex.at(s)
+            cue = (colon, colon + 1)
+            if k >= 0 and ctx.quotes[k].open == s and ctx.quotes[k].outer_end >= e - 1:
+                self._direct(k, cue, "speech", (a, c), si, "headline", 0.8)
+                continue
+            self._add(
+                Claim(
+                    (s, e),
+                    "indirect",
+                    cue,
+                    "speech",
+                    self._chars(a, c),
+                    si,
+                    "headline",
+                    0.7,
+                    (a, c),
+                )
+            )
+
+    # -- quotes with no cue ----------------------------------------------------------------------
+    def _orphan_quotes(self) -> None:
+        """A sentence-initial quote with no cue continues the previous speaker's words."""
+        ctx = self.ctx
+        if not self.claims:
+            return
+        by_pos = sorted(self.claims, key=lambda c: c.content[0])
+        for k, q in enumerate(ctx.quotes):
+            if k in self.used_quotes or any(
+                c.content[0] <= q.start < c.content[1] for c in self.claims
+            ):
+                continue
+            n_words = len(ctx.text[q.start : q.end].split())
+            if n_words < 4:
+                continue  # scare quotes and names
+            ti = ctx.tok_index(q.open)
+            si = ctx.sent_of_tok(ti)
+            if ctx.sent_tok[si][0] != ti:
+                continue
+            prev = [c for c in by_pos if c.content[1] <= q.open and c.source is not None]
+            if not prev:
+                continue
+            last = prev[-1]
+            if ctx.sent_para[si] - ctx.sent_para[last.sent] > 1 or si - last.sent > 4:
+                continue
+            s, e = self._quote_content(k)
+            self._add(
+                Claim(
+                    (s, e),
+                    "direct",
+                    last.cue,
+                    last.cue_class,
+                    last.source,
+                    si,
+                    "continuation",
+                    0.6,
+                    last.source_toks,
+                )
+            )
+
+    def _dedupe(self) -> list[Claim]:
+        out: list[Claim] = []
+        for c in self.claims:
+            if any(o.content == c.content for o in out):
+                continue
+            out.append(c)
+        return out

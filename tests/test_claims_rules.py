@@ -1,0 +1,269 @@
+"""claims.rules.v1 on hand-written English sentences (no corpus needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrascope.document import Document, Span
+from narrascope.stages.claims import RuleClaims
+from narrascope.stages.segment import SentencexSegmenter
+
+SEG = SentencexSegmenter()
+CLAIMS = RuleClaims()
+
+
+def analyse(text: str, lang: str = "en", **kw: object) -> Document:
+    doc = Document(id="t", text=text, language=lang, **kw)  # type: ignore[arg-type]
+    doc = CLAIMS(SEG(doc))
+    doc.validate()
+    return doc
+
+
+def claims(text: str, lang: str = "en") -> list[Span]:
+    return analyse(text, lang).spans["claims"]
+
+
+def only(text: str, lang: str = "en") -> Span:
+    cs = claims(text, lang)
+    assert len(cs) == 1, [(c.text, c.attrs) for c in cs]
+    return cs[0]
+
+
+def check_offsets(doc: Document) -> None:
+    for c in doc.spans["claims"]:
+        assert doc.text[c.start : c.end] == c.text
+        for key in ("source", "cue"):
+            ref = c.attrs[key]
+            if ref is not None:
+                assert doc.text[ref["start"] : ref["end"]] == ref["text"], (key, ref)
+        assert c.label in ("direct", "indirect", "mixed")
+        assert c.attrs["evidence"] in (
+            "none_stated", "claimed_without_evidence", "evidence_cited",
+            "disputed_by_author", "not_applicable",
+        )  # fmt: skip
+
+
+def test_direct_inverted_quote() -> None:
+    c = only("“The bridge will reopen in May,” said Anna Petrova.")
+    assert c.label == "direct"
+    assert c.text == "The bridge will reopen in May,"
+    assert c.attrs["speaker"] == "Anna Petrova"
+    assert c.attrs["cue"]["text"] == "said"
+    assert c.attrs["source"]["text"] == "Anna Petrova"
+
+
+def test_direct_after_colon() -> None:
+    c = only("Mayor Anna Petrova told reporters: “The bridge will reopen in May.”")
+    assert c.label == "direct"
+    assert c.text == "The bridge will reopen in May."
+    assert c.attrs["speaker"] == "Anna Petrova"
+
+
+def test_split_quote_gives_two_claims_with_one_speaker() -> None:
+    doc = analyse("“We are ready,” Anna Petrova said, “but the money is not there yet.”")
+    cs = doc.spans["claims"]
+    assert [c.text for c in cs] == ["We are ready,", "but the money is not there yet."]
+    assert {c.attrs["speaker"] for c in cs} == {"Anna Petrova"}
+    assert all(c.label == "direct" for c in cs)
+    check_offsets(doc)
+
+
+def test_indirect_strips_that_and_full_stop() -> None:
+    c = only("Health minister Karl Berg said on Monday that the hospital would close.")
+    assert c.label == "indirect"
+    assert c.text == "the hospital would close"
+    assert c.attrs["speaker"] == "Karl Berg"
+
+
+def test_inverted_indirect_clause() -> None:
+    c = only("The hospital will close next year, Karl Berg said.")
+    assert c.text == "The hospital will close next year"
+    assert c.attrs["speaker"] == "Karl Berg"
+
+
+def test_mixed_keeps_inner_quotes() -> None:
+    c = only("Karl Berg said the plan was “a total failure” and must be dropped.")
+    assert c.label == "mixed"
+    assert c.text == "the plan was “a total failure” and must be dropped"
+
+
+def test_according_to_before_and_after() -> None:
+    c = only("According to Karl Berg, the hospital will close next year.")
+    assert c.text == "the hospital will close next year"
+    assert c.attrs["cue"]["text"] == "According to"
+    assert c.attrs["speaker"] == "Karl Berg"
+    c = only("The hospital will close next year, according to Karl Berg.")
+    assert c.text == "The hospital will close next year"
+    assert c.attrs["speaker"] == "Karl Berg"
+
+
+def test_nested_attribution_gives_two_claims() -> None:
+    doc = analyse("Karl Berg said that, according to Anna Petrova, the plan had failed.")
+    cs = sorted(doc.spans["claims"], key=lambda c: c.start)
+    assert [c.text for c in cs] == [
+        "according to Anna Petrova, the plan had failed",
+        "the plan had failed",
+    ]
+    assert [c.attrs["speaker"] for c in cs] == ["Karl Berg", "Anna Petrova"]
+    check_offsets(doc)
+
+
+def test_pronoun_speaker_resolves_to_last_named_speaker() -> None:
+    doc = analyse(
+        "Karl Berg spoke in Riga. “Nothing is decided,” Berg said. He added that talks would go on."
+    )
+    cs = doc.spans["claims"]
+    assert [c.attrs["speaker"] for c in cs] == ["Karl Berg", "Karl Berg"]
+    assert cs[1].attrs["source"]["text"] == "He"
+    assert cs[1].text == "talks would go on"
+
+
+def test_title_resolves_to_person_named_with_that_title() -> None:
+    doc = analyse(
+        "The director of the port authority, Lena Holt, visited the docks.\n\n"
+        "Later the port authority director said the cranes were unsafe."
+    )
+    c = doc.spans["claims"][-1]
+    assert c.text == "the cranes were unsafe"
+    assert c.attrs["speaker"] == "Lena Holt"
+
+
+def test_headline_cue() -> None:
+    doc = analyse("Medvedev: the West will pay for this\n\nThe former president wrote on Telegram.")
+    c = doc.spans["claims"][0]
+    assert c.text == "the West will pay for this"
+    assert c.attrs["speaker"] == "Dmitry Medvedev"
+    assert c.attrs["cue"]["text"] == ":"
+
+
+def test_quote_continues_in_next_paragraph() -> None:
+    doc = analyse(
+        "Lena Holt said: “The port is safe. The cranes were checked last week.\n\n"
+        "“We will reopen on Friday,” she added."
+    )
+    texts = [c.text for c in doc.spans["claims"]]
+    assert "The port is safe. The cranes were checked last week." in texts
+    assert "We will reopen on Friday," in texts
+    assert {c.attrs["speaker"] for c in doc.spans["claims"]} == {"Lena Holt"}
+
+
+def test_block_quote_introduced_by_a_sentence() -> None:
+    doc = analyse(
+        "In a statement, Lena Holt said:\n\nThe port will stay closed until the inquiry ends."
+    )
+    c = only_in(doc)
+    assert c.text == "The port will stay closed until the inquiry ends"
+    assert c.attrs["speaker"] == "Lena Holt"
+
+
+def only_in(doc: Document) -> Span:
+    assert len(doc.spans["claims"]) == 1, [c.text for c in doc.spans["claims"]]
+    return doc.spans["claims"][0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The plan failed because the money ran out.",  # the author's own statement
+        "The so-called “peace plan” was published on Monday.",  # scare quotes
+        "Critics would say that the plan failed.",  # hypothetical speech
+        "If he says the plan failed, nobody will listen.",
+        "As we write, the talks are still going on.",  # the author speaking
+    ],
+)
+def test_not_claims(text: str) -> None:
+    assert claims(text) == []
+
+
+def test_continuation_quote_after_speaker() -> None:
+    doc = analyse("“The port is safe,” Lena Holt said. “We checked every crane last week.”")
+    assert [c.attrs["speaker"] for c in doc.spans["claims"]] == ["Lena Holt", "Lena Holt"]
+
+
+# -- accusations -----------------------------------------------------------------------
+def test_accusation_with_country_aliases() -> None:
+    c = only("Karl Berg accused Moscow of shelling the port.")
+    acc = c.attrs["accusation"]
+    assert acc is not None and acc["accuser"] == "Karl Berg" and acc["accused"] == ["Russia"]
+
+
+def test_accusation_from_blame_trigger_excludes_victims() -> None:
+    c = only("Lena Holt said Kyiv and Washington were behind the attack on Moscow.")
+    assert c.attrs["accusation"]["accused"] == ["Ukraine", "United States"]
+
+
+def test_label_is_an_accusation() -> None:
+    c = only("Karl Berg said the Kiev regime are neo-Nazis.")
+    assert c.attrs["accusation"]["accused"] == ["Ukraine"]
+
+
+def test_no_accusation_for_impersonal_blame() -> None:
+    c = only("Lena Holt said fossil fuels were responsible for the heat.")
+    assert c.attrs["accusation"] is None
+
+
+# -- evidence --------------------------------------------------------------------------
+def test_evidence_disputed_by_author() -> None:
+    c = claims("Karl Berg said Britain was behind the attack. Evidence? Obviously none.")[0]
+    assert c.attrs["evidence"] == "disputed_by_author"
+
+
+def test_evidence_claimed_without_evidence() -> None:
+    c = only("Karl Berg claimed, without evidence, that Britain was behind the attack.")
+    assert c.attrs["evidence"] == "claimed_without_evidence"
+
+
+def test_evidence_cited() -> None:
+    c = only("A study published by the university found that the river is cleaner.")
+    assert c.attrs["evidence"] == "evidence_cited"
+    c = only("Karl Berg said, citing a government report, that the river is cleaner.")
+    assert c.attrs["evidence"] == "evidence_cited"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Karl Berg called for an independent inquiry into the fire.",
+        "Lena Holt threatened to close the border.",
+        "Lena Holt promised that the port would reopen.",
+        "A reporter asked Karl Berg: “Who ordered the strike?”",
+    ],
+)
+def test_evidence_not_applicable(text: str) -> None:
+    cs = claims(text)
+    assert cs and all(c.attrs["evidence"] == "not_applicable" for c in cs), [
+        (c.text, c.attrs) for c in cs
+    ]
+
+
+def test_evidence_none_stated() -> None:
+    assert only("Karl Berg said the river is cleaner.").attrs["evidence"] == "none_stated"
+
+
+# -- entities stage integration ----------------------------------------------------------
+def test_uses_entity_canonical_names_when_present() -> None:
+    text = "Bob Smith visited Kyiv. Smith said the talks had failed."
+    doc = Document(id="e", text=text, language="en")
+    doc = SEG(doc)
+    s = text.index("Smith said")
+    doc.spans["entities"] = [
+        doc.span(0, 9, "PER", attrs={"entity": "E1"}),
+        doc.span(s, s + 5, "PER", attrs={"entity": "E1"}),
+    ]
+    doc.data["entities"] = [{"id": "E1", "name": "Robert Smith", "type": "PER", "mentions": [0, 1]}]
+    doc = CLAIMS(doc)
+    doc.validate()
+    assert [c.attrs["speaker"] for c in doc.spans["claims"]] == ["Robert Smith"]
+
+
+def test_offsets_valid_on_a_longer_text() -> None:
+    text = (
+        "Moscow accuses the US and Britain\n\n"
+        "Karl Berg, the head of the agency, said on Monday that “the drones came from the west.” "
+        "He added: “We will answer.” According to Lena Holt, the claims were false. "
+        "“Nobody believes that,” Holt told reporters, “not even in Moscow.”\n\n"
+        "Evidence? Obviously none."
+    )
+    doc = analyse(text)
+    assert len(doc.spans["claims"]) >= 5
+    check_offsets(doc)
