@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import ConfigError, MissingExtraError
+from ..errors import ConfigError, MissingExtraError, ModelError
 from ..io.readers import ReadOptions
 from ..pipeline import load_config, run
 
@@ -68,7 +68,7 @@ def analyze(
             result = _run_local(inputs, out, cfg, opts, workers, resume, quiet)
         else:
             raise ConfigError(f"[E011] unknown engine {engine!r}: use local or ray")
-    except (ConfigError, MissingExtraError) as e:
+    except (ConfigError, MissingExtraError, ModelError) as e:
         typer.echo(f"narrascope: error: {e}", err=True)
         raise typer.Exit(2) from e
     if report:
