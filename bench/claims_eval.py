@@ -222,7 +222,7 @@ def polnear_items(limit: int | None = None) -> list[tuple[Document, list[Gold]]]
 
 
 def eval_polnear(
-    backend: str, baseline: bool, cv: int, limit: int | None, seed: int
+    backend: str, baseline: bool, cv: int, limit: int | None, seed: int, max_iterations: int = 40
 ) -> dict[str, Any]:
     items = polnear_items(limit)
     if backend == "claims.rules.v1" or baseline or cv <= 1:
@@ -230,8 +230,9 @@ def eval_polnear(
         rows = [(d.text, g, quote_baseline(d) if baseline else claims_of(predict(d)))  # type: ignore[misc]
                 for d, g in items]  # fmt: skip
         return score(rows)
-    from narrascope.train.claims import train_crf
+    from narrascope.train.claims import _doc_sequences, export_crf, read_polnear
 
+    feats = {pd.id: list(_doc_sequences(pd)) for pd in read_polnear()}  # featurise once
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
     folds = [order[k::cv] for k in range(cv)]
@@ -239,9 +240,10 @@ def eval_polnear(
     per_fold = []
     for k, test_idx in enumerate(folds):
         test = set(test_idx)
-        train_docs = [items[i][0].id for i in order if i not in test]
+        train_ids = [items[i][0].id for i in order if i not in test]
         model_dir = Path(f"/tmp/narrascope_claims_cv{k}")
-        train_crf(model_dir, include=set(train_docs))
+        seqs = (seq for doc_id in train_ids for seq in feats[doc_id])
+        export_crf(seqs, model_dir, max_iterations=max_iterations, min_freq=2)
         predict = make_predictor(backend, model=str(model_dir))
         fold_rows = [
             (items[i][0].text, items[i][1], claims_of(predict(items[i][0]))) for i in test_idx
@@ -249,9 +251,9 @@ def eval_polnear(
         per_fold.append(score(fold_rows))
         rows += fold_rows
     res = score(rows)
-    res["folds"] = [
-        {k: f[k] for k in ("content_overlap", "content_exact", "source_found")} for f in per_fold
-    ]
+    res["max_iterations"] = max_iterations
+    keys = ("content_overlap", "content_exact", "source_found")
+    res["folds"] = [{k: f[k] for k in keys} for f in per_fold]
     return res
 
 
@@ -263,10 +265,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=5)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--max-iterations", type=int, default=40, help="CRF training (CV)")
     ap.add_argument("--data", type=Path, default=None)
     args = ap.parse_args(argv)
     if args.set == "polnear":
-        res = eval_polnear(args.backend, args.baseline, args.cv, args.limit, args.seed)
+        res = eval_polnear(
+            args.backend, args.baseline, args.cv, args.limit, args.seed, args.max_iterations
+        )
     else:
         name = "en_dev.json" if args.set == "dev" else f"{args.set}_dev.json"
         res = eval_dev(args.data or HERE / "data" / "claims" / name, args.backend, args.baseline)

@@ -267,3 +267,14 @@ def test_offsets_valid_on_a_longer_text() -> None:
     doc = analyse(text)
     assert len(doc.spans["claims"]) >= 5
     check_offsets(doc)
+
+
+def test_threats_are_claims_only_when_an_agent_threatens() -> None:
+    c = only("Karl Berg threatened reprisals against the smugglers.")
+    assert c.text == "reprisals against the smugglers"
+    assert c.attrs["evidence"] == "not_applicable"
+    assert claims("Lena Holt said the warming threatened fish stocks.")[0].text == (
+        "the warming threatened fish stocks"
+    )
+    assert len(claims("Lena Holt said the warming threatened fish stocks.")) == 1
+    assert claims("The ministry threatens Karl Berg.") == []

@@ -199,7 +199,8 @@ def _doc_sequences(pd: PolnearDoc) -> Iterator[tuple[list[list[str]], list[str]]
             continue
         paint(a.source, "S", force=False)
         paint(a.cue, "Q", force=False)
-        paint([c["content"] for c in to_claims(PolnearDoc(pd.id, pd.text, [a]))], "C", force=True)
+        contents = [c["content"] for c in to_claims(PolnearDoc(pd.id, pd.text, [a]))]
+        paint(contents, "C", force=True)  # type: ignore[arg-type]
     marks = cue_marks(ctx)
     for ps, pe in ctx.paragraphs:
         a_, b_ = bisect_left(starts, ps), bisect_left(starts, pe)

@@ -49,6 +49,8 @@ class DocContext:
     mention_at: dict[int, Mention] = field(default_factory=dict)  # token index -> mention
     surnames: dict[str, str] = field(default_factory=dict)
     roles: list[tuple[int, str, frozenset[str]]] = field(default_factory=list)
+    _tok_starts: list[int] = field(default_factory=list)
+    _sent_tok_starts: list[int] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -188,8 +190,8 @@ def build_context(doc: Document) -> DocContext:
         sent_tok=sent_tok, sent_para=sent_para, paragraphs=paragraphs, quotes=quotes,
         qindex=qindex, tok_quote=tok_quote,
     )  # fmt: skip
-    ctx._tok_starts = starts  # type: ignore[attr-defined]
-    ctx._sent_tok_starts = [a for a, _ in sent_tok]  # type: ignore[attr-defined]
+    ctx._tok_starts = starts
+    ctx._sent_tok_starts = [a for a, _ in sent_tok]
     _find_mentions(ctx)
     return ctx
 

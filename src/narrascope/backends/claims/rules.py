@@ -263,6 +263,8 @@ class RuleExtractor:
                 k > lo and (ctx.toks[k - 1].text.isupper() or ctx.lows[k - 1] in self.abbrev)
             ):
                 break
+            if k < j and k in self._cue_at and not t.cap:
+                break  # "Keller said the warming": a cue ends the noun phrase
             if t.low in self.source_stop and not (
                 t.low == "and"
                 and k + 1 <= j
@@ -554,11 +556,26 @@ class RuleExtractor:
                 any(lows[x] in ("to", "that", "with") for x in range(c1, min(b, c1 + 4)))
                 or ctx.tok_quote[c1] >= 0
                 or ctx.toks[c1].text == ":"
+                or (
+                    ctx.toks[c1].alpha
+                    and not ctx.toks[c1].cap
+                    and c1 not in ctx.mention_at
+                    and lows[c1] not in self.dets
+                )
             )
         ):
-            return  # "threatens Putin" is an act; "threatened to ..." reports a threat
+            # "threatens Putin" is an act on someone; "threatened to ...", "threatened
+            # reprisals" report a threat
+            return
         if lows[c0] in self.threat_cues:
             cls = "commissive"
+            src0 = self._source_before(si, c0)
+            if src0 is None or not any(
+                lows[x] in self.pronouns
+                or (x in ctx.mention_at and ctx.mention_at[x].type in ("PER", "ORG", "GPE"))
+                for x in range(*src0)
+            ):
+                return  # "the warming threatened fish": only agents utter threats
         if self._inverted(si, c0, c1, cls, cue):
             return
         participle = (
