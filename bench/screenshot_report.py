@@ -1,5 +1,7 @@
 """Render a run's report and save screenshots of it for the docs.
 
+Run from the repository root:
+
     PYTHONPATH=src python bench/screenshot_report.py [OUT_DIR] [--png docs/img/report-example.png]
 
 OUT_DIR defaults to the hand-made fixture in tests/data/report; the lead regenerates the
@@ -19,8 +21,6 @@ from pathlib import Path
 
 from narrascope.report.browser import find_chromium, screenshot
 from narrascope.report.render import write_report
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def busiest_document(out_dir: Path) -> int:
@@ -49,8 +49,8 @@ def shoot(out_dir: Path, png: Path, *, width: int = 1400, height: int = 1900) ->
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("out_dir", nargs="?", type=Path, default=ROOT / "tests/data/report")
-    ap.add_argument("--png", type=Path, default=ROOT / "docs/img/report-example.png")
+    ap.add_argument("out_dir", nargs="?", type=Path, default=Path("tests/data/report"))
+    ap.add_argument("--png", type=Path, default=Path("docs/img/report-example.png"))
     args = ap.parse_args(argv)
     if find_chromium() is None:
         print("Chromium not found: apt-get install -y chromium", file=sys.stderr)

@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import json
 import re
+import zlib
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -327,24 +328,29 @@ def test_max_docs_and_pages(out_dir: Path) -> None:
     assert not [x for x in page.links if x not in page.ids]
 
 
-def test_lazy_pages_hold_inert_escaped_html(out_dir: Path) -> None:
+def test_lazy_pages_are_compressed_escaped_html(out_dir: Path) -> None:
     html = write_report(out_dir, out_dir / "r.html", page_size=2, lazy=True).read_text("utf-8")
-    blocks = re.findall(r'<script type="text/x-narrascope-page">(.*?)</script>', html, re.S)
-    assert len(blocks) == 2  # pages 1 and 2; page 0 is plain HTML
-    assert 'id="doc-0"' in html.split('<script type="text/x-narrascope-page">')[0]
-    assert all("<!--" not in b and "<script" not in b for b in blocks)
-    assert mf.INJECTION not in html
-    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in blocks[0]  # doc 2, page 1
+    blobs = re.findall(
+        r'<script type="text/x-narrascope-page" data-encoding="deflate-raw;base64">([^<]*)'
+        r"</script>",
+        html,
+    )
+    assert len(blobs) == 2  # pages 1 and 2; page 0 is plain HTML
+    assert 'id="doc-0"' in html.split("text/x-narrascope-page")[0]
+    pages = [zlib.decompress(base64.b64decode(b), -15).decode("utf-8") for b in blobs]
+    assert 'id="doc-2"' in pages[0] and 'id="doc-4"' in pages[1]
+    assert mf.INJECTION not in html and mf.INJECTION not in pages[0]
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in pages[0]  # doc 2, page 1
     # every fragment link lands in the plain page or in a lazy page
     page = parse(html)
     ids = set(page.ids)
-    for b in blocks:
-        ids |= parse(b).ids
+    for p in pages:
+        ids |= parse(p).ids
     assert not [x for x in page.links if x not in ids]
     assert html.count("only shown with JavaScript on") == 2
     # small reports are fully static by default
     default = write_report(out_dir, out_dir / "d.html", page_size=2).read_text("utf-8")
-    assert '<script type="text/x-narrascope-page">' not in default
+    assert 'data-encoding="deflate-raw;base64"' not in default
     assert "<noscript><style>#documents .page[hidden] { display: block; }" in default
 
 
