@@ -151,7 +151,8 @@ class Pipeline:
         return doc
 
     def process(self, items: list[Item]) -> tuple[list[tuple[str, str]], dict[str, float]]:
-        """Analyse a batch. Returns ``[(kind, json_line)]`` in input order, and timings.
+        """Analyse a batch. Returns ``[(kind, json_line)]`` in input order, and timings
+        (wall seconds per stage, and CPU seconds of this process under ``STAGE.cpu``).
 
         ``kind`` is ``"doc"`` or ``"error"``. A stage that fails on a document turns that
         document into an error record naming the stage; the rest of the batch goes on.
@@ -160,7 +161,7 @@ class Pipeline:
         failed: dict[int, dict[str, Any]] = {}
         docs = {i: it for i, it in enumerate(items) if isinstance(it, Document)}
         for name, stage in self.stages:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             live = [i for i in docs if i not in failed]
             try:
                 outs = list(stage.pipe([docs[i] for i in live], batch_size=self.batch_size))
@@ -174,7 +175,10 @@ class Pipeline:
                     except Exception as e:  # noqa: BLE001
                         failed[i] = _stage_error(docs[i], name, "stage_failed", e)
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
-        t0 = time.perf_counter()
+            timings[name + CPU_SUFFIX] = (
+                timings.get(name + CPU_SUFFIX, 0.0) + time.process_time() - c0
+            )
+        t0, c0 = time.perf_counter(), time.process_time()
         out: list[tuple[str, str]] = []
         for i, item in enumerate(items):
             if isinstance(item, ErrorRecord):
@@ -193,6 +197,7 @@ class Pipeline:
                         continue
                 out.append(("doc", _dumps(record)))
         timings["serialise"] = time.perf_counter() - t0
+        timings["serialise" + CPU_SUFFIX] = time.process_time() - c0
         return out, timings
 
 
@@ -267,6 +272,17 @@ def build_pipeline(
 IN_FLIGHT_PER_WORKER = 2
 CHECKPOINT_FILE = ".progress.json"
 CHECKPOINT_VERSION = 2
+CPU_SUFFIX = ".cpu"  # timing keys with this suffix are CPU seconds (time.process_time)
+
+
+def add_timings(result: RunResult, timings: dict[str, float]) -> None:
+    """Add a batch's timings to the run's wall and CPU seconds per stage."""
+    for k, v in timings.items():
+        if k.endswith(CPU_SUFFIX):
+            k = k[: -len(CPU_SUFFIX)]
+            result.stage_cpu_seconds[k] = result.stage_cpu_seconds.get(k, 0.0) + v
+        else:
+            result.stage_seconds[k] = result.stage_seconds.get(k, 0.0) + v
 
 
 @dataclass
@@ -275,7 +291,8 @@ class RunResult:
     analysed: int = 0
     failed: int = 0
     errors_by_code: Counter[str] = field(default_factory=Counter)
-    stage_seconds: dict[str, float] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # wall seconds
+    stage_cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds
     seconds: float = 0.0
     out_dir: str = ""
     resumed_from: int = 0  # inputs already done by an earlier, interrupted run
@@ -376,9 +393,12 @@ def _chunks(
 ) -> Iterator[tuple[list[Item], list[_Pos]]]:
     """Group items into chunks, adding the time spent reading to ``timings["read"]``."""
     while True:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         batch = list(itertools.islice(source, size))
         timings["read"] = timings.get("read", 0.0) + time.perf_counter() - t0
+        timings["read" + CPU_SUFFIX] = (
+            timings.get("read" + CPU_SUFFIX, 0.0) + time.process_time() - c0
+        )
         if not batch:
             return
         yield [item for _, item in batch], [pos for pos, _ in batch]
@@ -500,8 +520,7 @@ class _Writer:
                 self.path_items += 1
             else:
                 self.path_index, self.path_name, self.path_items = index, path, 1
-        for k, v in timings.items():
-            result.stage_seconds[k] = result.stage_seconds.get(k, 0.0) + v
+        add_timings(result, timings)
         if time.monotonic() - self.last_commit >= self.every:
             self.commit()
         if self.progress is not None:
@@ -520,6 +539,7 @@ class _Writer:
                 "failed": r.failed,
                 "errors_by_code": dict(r.errors_by_code),
                 "stage_seconds": r.stage_seconds,
+                "stage_cpu_seconds": r.stage_cpu_seconds,
                 "documents_bytes": self.fd.tell(),
                 "errors_bytes": self.fe.tell(),
                 "path_index": self.path_index,
@@ -605,6 +625,7 @@ def run(
         result.analysed, result.failed = int(state["analysed"]), int(state["failed"])
         result.errors_by_code.update(state.get("errors_by_code", {}))
         result.stage_seconds = dict(state.get("stage_seconds", {}))
+        result.stage_cpu_seconds = dict(state.get("stage_cpu_seconds", {}))
         position = (int(state["path_index"]), state["path"], int(state["path_items"]))
     else:
         # Drop the old checkpoint before the outputs: a crash in between leaves no
@@ -635,8 +656,7 @@ def run(
             infos = pipeline.info()
         else:
             infos = _run_pool(config, chunks, writer, workers)
-        for k, v in timings.items():
-            result.stage_seconds[k] = result.stage_seconds.get(k, 0.0) + v
+        add_timings(result, timings)
         writer.commit(complete=True)
     finally:
         writer.close()
@@ -653,19 +673,21 @@ def _run_pool(
 ) -> dict[str, Any]:
     """Analyse chunks in ``workers`` processes; write results in input order."""
     methods = mp.get_all_start_methods()
-    # forkserver: workers start from a clean single-threaded server process, safe even when
-    # the parent runs threads (a progress bar, Ray); fork where forkserver is missing.
+    # forkserver: workers start from a clean single-threaded server process that has
+    # imported narrascope once, safe even when the parent runs threads (a progress bar,
+    # Ray); spawn where forkserver is missing (Windows, macOS without it).
     method = "forkserver" if "forkserver" in methods else "spawn"
     ctx = mp.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(["narrascope.pipeline"])
     limit = workers * IN_FLIGHT_PER_WORKER
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=ctx,
         initializer=_init_worker,
         initargs=(config, os.getpid()),
-    ) as pool:
+    )
+    try:
         pending: deque[tuple[list[_Pos], Future[Any]]] = deque()
         for items, positions in chunks:
             pending.append((positions, pool.submit(_work, items)))
@@ -676,6 +698,12 @@ def _run_pool(
             positions_done, fut = pending.popleft()
             writer.write(*_with_positions(fut.result(), positions_done))
         infos: dict[str, Any] = pool.submit(_worker_info).result()
+    except BaseException:
+        # Ctrl-C, a dead worker, a write error: stop at once; the checkpoint on disk
+        # lets --resume continue from the last committed chunk.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return infos
 
 
@@ -715,10 +743,14 @@ def _write_run_json(
             "seconds": round(result.seconds, 3),
             "docs_per_second": round(done_now / result.seconds, 2) if result.seconds else None,
             "stage_seconds": {k: round(v, 3) for k, v in result.stage_seconds.items()},
+            "stage_cpu_seconds": {k: round(v, 3) for k, v in result.stage_cpu_seconds.items()},
             "stage_seconds_note": (
-                "CPU-side wall time per stage, summed over all worker processes"
+                "stage_seconds: wall time per stage, summed over all worker processes "
+                "(inflated when the machine is busy); stage_cpu_seconds: CPU time of "
+                "those processes in each stage"
                 if workers > 1
-                else "wall time per stage in the one process"
+                else "stage_seconds: wall time per stage in the one process; "
+                "stage_cpu_seconds: its CPU time in each stage"
             ),
         },
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

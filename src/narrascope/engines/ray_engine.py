@@ -41,6 +41,7 @@ from ..pipeline import (
     _check_inputs,
     _dumps,
     _write_run_json,
+    add_timings,
     load_config,
     plan_pipeline,
 )
@@ -157,13 +158,15 @@ def run_ray(
 
     started_here = False
     if not ray.is_initialized():
-        ray.init(
-            address=address,
-            num_cpus=num_cpus if address is None else None,
-            include_dashboard=False,
-            log_to_driver=False,
-            logging_level="warning",
-        )
+        if address:  # an existing cluster: its resources are its own
+            ray.init(address=address, log_to_driver=False)
+        else:
+            ray.init(
+                num_cpus=num_cpus,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level="warning",
+            )
         started_here = True
     try:
         return _execute(ray, inputs, out, config, opts, batch_size, concurrency, preserve_order)
@@ -234,8 +237,7 @@ def _execute(
                         result.failed += 1
                         errors[json.loads(str(line))["error"]] += 1
                     if timing:
-                        for k, v in json.loads(str(timing)).items():
-                            result.stage_seconds[k] = result.stage_seconds.get(k, 0.0) + v
+                        add_timings(result, json.loads(str(timing)))
             result.errors_by_code = errors
         result.inputs = result.analysed + result.failed
     result.seconds = time.perf_counter() - start
