@@ -74,3 +74,34 @@ def test_more_workers_than_chunks(corpus: Path, tmp_path: Path) -> None:
     three = run([str(target)], tmp_path / "three", workers=3)
     assert one.inputs == three.inputs == 1
     assert _files(tmp_path / "one") == _files(tmp_path / "three")
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["group", "attrs", "data", "cats"],
+)
+def test_a_span_that_misses_its_text_becomes_an_error_record(where: str) -> None:
+    """The output check (run in every worker) catches a bad span anywhere in a record."""
+    from narrascope.document import Document, Span
+    from narrascope.pipeline import Pipeline, load_config
+
+    text = "The mayor said the tram line would open in May.\nCritics disagreed."
+    good = Document(id="good", text=text, source="good.txt")
+    bad = Document(id="bad", text=text, source="bad.txt")
+    wrong = {"start": 4, "end": 9, "text": "MAYOR"}
+    if where == "group":
+        bad.spans["claims"] = [Span(4, 9, "MAYOR")]
+    elif where == "attrs":
+        bad.spans["claims"] = [Span(4, 9, "mayor", attrs={"source": wrong})]
+    elif where == "data":
+        bad.data["entities"] = [{"id": "E1", "evidence": [wrong]}]
+    else:
+        bad.cats["narratives"] = {"narratives": [{"label": "x", "evidence": [wrong]}]}
+    lines, timings = Pipeline(load_config()).process([good, bad])
+    assert [kind for kind, _ in lines] == ["doc", "error"]
+    error = json.loads(lines[1][1])
+    assert error["error"] == "invalid_output" and error["stage"] == "validate"
+    assert error["input"] == "bad.txt" and "MAYOR" in error["detail"]
+    record = json.loads(lines[0][1])
+    assert record["id"] == "good" and record["spans"]["sentences"]
+    assert {"language", "segment", "serialise", "language.cpu"} <= set(timings)

@@ -674,12 +674,13 @@ def _run_pool(
     """Analyse chunks in ``workers`` processes; write results in input order."""
     methods = mp.get_all_start_methods()
     # forkserver: workers start from a clean single-threaded server process that has
-    # imported narrascope once, safe even when the parent runs threads (a progress bar,
-    # Ray); spawn where forkserver is missing (Windows, macOS without it).
+    # imported narrascope and every stage module once (engines/preload.py), safe even
+    # when the parent runs threads (a progress bar, Ray); spawn where forkserver is
+    # missing (Windows).
     method = "forkserver" if "forkserver" in methods else "spawn"
     ctx = mp.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(["narrascope.pipeline"])
+        ctx.set_forkserver_preload(["narrascope.pipeline", "narrascope.engines.preload"])
     limit = workers * IN_FLIGHT_PER_WORKER
     pool = ProcessPoolExecutor(
         max_workers=workers,
