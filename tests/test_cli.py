@@ -41,6 +41,11 @@ def test_usage_errors_exit_2(tmp_path):
         app, ["analyze", str(tmp_path), "--out", str(tmp_path / "o"), "--engine", "spark"]
     )
     assert bad_engine.exit_code == 2 and "unknown engine" in bad_engine.output
+    ray_resume = runner.invoke(
+        app,
+        ["analyze", str(tmp_path), "-o", str(tmp_path / "o"), "--engine", "ray", "--resume"],
+    )
+    assert ray_resume.exit_code == 2 and "--resume works with --engine local" in ray_resume.output
 
 
 def test_lang_option_forces_language(tmp_path, en_article):

@@ -63,7 +63,12 @@ def analyze(
         if engine == "ray":
             from ..engines.ray_engine import run_ray
 
-            result = run_ray(inputs, out, config=cfg, read_options=opts, address=address)
+            if resume:
+                raise ConfigError("[E015] --resume works with --engine local only")
+            result = run_ray(
+                inputs, out, config=cfg, read_options=opts, address=address,
+                concurrency=workers if workers > 1 else None,
+            )  # fmt: skip
         elif engine == "local":
             result = _run_local(inputs, out, cfg, opts, workers, resume, quiet)
         else:

@@ -50,6 +50,7 @@ _STEMS = sorted(
 )
 _WORD = r"([\u0900-\u097f]+|[^\W\d_]+)"
 _MONTH_RE = _WORD + r"\.?"
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _ISO = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
 _MDY = re.compile(_MONTH_RE + r"\s+(\d{1,2}),?\s+((?:19|20)\d\d)")
 _DMY = re.compile(
@@ -128,6 +129,8 @@ def _named_month(value: str) -> str | None:
 def find_date_in_text(text: str) -> str | None:
     """A publication date stated at the top of the text, or None."""
     head = text[:HEAD_CHARS]
+    if not _YEAR.search(head):
+        return None
     m = re.search(r"(?im)^\W*(?:date|published|dated?)\s*[:\-]?\s*(.{6,40})$", head)
     if m:
         found = normalise_date(m[1])
