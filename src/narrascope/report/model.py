@@ -119,7 +119,10 @@ def outlet_of(rec: dict[str, Any]) -> str:
             return meta[key].strip()
     url = _s(rec.get("url"))
     if url:
-        host = urlsplit(url).hostname or ""
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:  # e.g. an unbalanced IPv6 bracket
+            host = ""
         if host:
             return host.removeprefix("www.")
     source = re.sub(r"[:#]\d+$", "", _s(rec.get("source")))
@@ -130,8 +133,8 @@ def outlet_of(rec: dict[str, Any]) -> str:
 
 
 def date_of(rec: dict[str, Any]) -> str | None:
-    pub = _s(rec.get("published"))
-    return pub[:10] if re.match(r"\d{4}-\d{2}-\d{2}", pub) else (pub[:7] or None)
+    pub = _s(rec.get("published")).strip()
+    return pub[:10] if re.match(r"\d{4}-\d{2}-\d{2}", pub) else (pub[:20] or None)
 
 
 def safe_url(url: Any) -> str | None:
