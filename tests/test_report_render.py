@@ -294,6 +294,7 @@ def test_records_with_odd_or_missing_keys_do_not_break_it(tmp_path: Path) -> Non
             },
             "cats": {
                 "narratives": {
+                    "supported_language": False,
                     "narratives": [{"label": "Other"}],
                     "subnarratives": [{"label": "URW: Praise of Russia: Other"}],
                 }
@@ -305,6 +306,7 @@ def test_records_with_odd_or_missing_keys_do_not_break_it(tmp_path: Path) -> Non
     html = write_report(out, out / "r.html").read_text("utf-8")
     assert 'id="doc-2"' in html
     assert "2 annotation(s) point outside the text or do not match it" in html
+    assert "The narratives model does not cover this document" in html
     assert 'data-accuser="Alpha" data-accused="Gamma"' in html
     assert html.count('class="problem-row"') == 2  # the two unreadable lines are listed
     assert "URW: Praise of Russia" in html  # a subnarrative whose parent is missing

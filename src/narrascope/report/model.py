@@ -385,6 +385,7 @@ class DocView:
     entities_present: bool
     techniques: list[dict[str, Any]]
     techniques_present: bool
+    unsupported: list[str]  # layers whose model does not cover this language
     layers: list[str]
     dropped: int  # annotations whose offsets do not match the text (not highlighted)
 
@@ -596,6 +597,11 @@ def document_view(n: int, rec: dict[str, Any]) -> DocView:
         entities_present="entities" in spans or "entities" in data,
         techniques=techniques,
         techniques_present="techniques" in spans,
+        unsupported=[
+            name
+            for name, cat in (("narratives", narr), ("techniques", _d(cats.get("techniques"))))
+            if cat.get("supported_language") is False
+        ],
         layers=layers,
         dropped=dropped,
     )
