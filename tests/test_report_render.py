@@ -302,6 +302,7 @@ def test_records_with_odd_or_missing_keys_do_not_break_it(tmp_path: Path) -> Non
         },
     ]
     lines = [json.dumps(r) for r in records] + ["{not json", "[1, 2]"]
+    (out / "run.json").write_text('{"counts": [1], "timings": {"stage_seconds": 3}, "stages": 0}')
     (out / "documents.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
     html = write_report(out, out / "r.html").read_text("utf-8")
     assert 'id="doc-2"' in html

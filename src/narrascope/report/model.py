@@ -87,7 +87,13 @@ def read_run(path: Path) -> dict[str, Any] | None:
         obj = json.loads(path.read_text("utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
-    return obj if isinstance(obj, dict) else None
+    if not isinstance(obj, dict):
+        return None
+    # the template reads these as mappings: anything else is treated as absent
+    for key in ("counts", "timings", "stages"):
+        obj[key] = _d(obj.get(key))
+    obj["timings"]["stage_seconds"] = _d(obj["timings"].get("stage_seconds"))
+    return obj
 
 
 # -- small accessors that never fail --------------------------------------------------------
