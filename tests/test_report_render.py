@@ -456,3 +456,21 @@ def test_cli_report(out_dir: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "E012" in result.output
+
+
+def test_analyze_report_writes_the_report(tmp_path: Path) -> None:
+    """`analyze --report` renders from the run's own output files."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "note.txt").write_text(
+        "Harbour reopens\n\nThe harbour reopened on Monday <script>x()</script>, officials said.\n",
+        "utf-8",
+    )
+    (src / "empty.txt").write_text("   \n", "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["analyze", str(src), "--out", str(out), "--report", "-q"])
+    assert result.exit_code == 3, result.output  # one input became an error record
+    html = (out / "report.html").read_text("utf-8")
+    assert html.count('<article class="doc"') == 1
+    assert html.count('class="error-row"') == 1 and "empty_input" in html
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html and "<script>x()" not in html
