@@ -77,7 +77,7 @@ def test_invalid_marks_are_ignored() -> None:
     assert [t.kind for t in tokens] == ["text", "open", "text", "close", "text"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     st.text(alphabet="ab \n", min_size=0, max_size=30),
     st.lists(st.tuples(st.integers(0, 32), st.integers(0, 32), st.integers(0, 5)), max_size=8),

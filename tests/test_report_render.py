@@ -15,11 +15,15 @@ from types import ModuleType
 from typing import Any, ClassVar
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from narrascope.cli.main import app
 from narrascope.errors import ConfigError
-from narrascope.report.render import write_report
+from narrascope.report.graph import layout
+from narrascope.report.model import EVIDENCE_TEXT, CorpusStats, document_view
+from narrascope.report.render import _env, write_report
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "report"
 
@@ -290,6 +294,7 @@ def test_records_with_odd_or_missing_keys_do_not_break_it(tmp_path: Path) -> Non
             },
             "cats": {
                 "narratives": {
+                    "supported_language": False,
                     "narratives": [{"label": "Other"}],
                     "subnarratives": [{"label": "URW: Praise of Russia: Other"}],
                 }
@@ -297,13 +302,90 @@ def test_records_with_odd_or_missing_keys_do_not_break_it(tmp_path: Path) -> Non
         },
     ]
     lines = [json.dumps(r) for r in records] + ["{not json", "[1, 2]"]
+    (out / "run.json").write_text('{"counts": [1], "timings": {"stage_seconds": 3}, "stages": 0}')
     (out / "documents.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
     html = write_report(out, out / "r.html").read_text("utf-8")
     assert 'id="doc-2"' in html
     assert "2 annotation(s) point outside the text or do not match it" in html
+    assert "The narratives model does not cover this document" in html
     assert 'data-accuser="Alpha" data-accused="Gamma"' in html
     assert html.count('class="problem-row"') == 2  # the two unreadable lines are listed
     assert "URW: Praise of Russia" in html  # a subnarrative whose parent is missing
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 40) | st.floats(allow_nan=False) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+KEYS = st.sampled_from(
+    [
+        "start",
+        "end",
+        "text",
+        "label",
+        "score",
+        "attrs",
+        "accusation",
+        "accused",
+        "source",
+        "cue",
+        "evidence",
+        "speaker",
+        "entity",
+        "main_role",
+        "narratives",
+        "subnarratives",
+        "mentions",
+        "name",
+        "fine_roles",
+        "sentences",
+        "parent",
+        "category",
+    ]
+)
+SPANLIKE = st.dictionaries(KEYS, JSON | st.dictionaries(KEYS, JSON, max_size=5), max_size=8)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    spans=st.dictionaries(
+        st.sampled_from(["entities", "claims", "techniques"]),
+        st.lists(SPANLIKE, max_size=4),
+        max_size=3,
+    ),
+    cats=st.dictionaries(st.sampled_from(["narratives", "techniques"]), SPANLIKE, max_size=2),
+    data=st.dictionaries(
+        st.sampled_from(["entities", "explanation"]),
+        SPANLIKE | st.lists(SPANLIKE, max_size=3),
+        max_size=2,
+    ),
+    meta=JSON,
+    url=JSON,
+)
+def test_any_json_shapes_render(spans: Any, cats: Any, data: Any, meta: Any, url: Any) -> None:
+    """Whatever shape a record's layers have, the views build and the section is well-formed."""
+    rec = {
+        "id": "x",
+        "text": "Alpha said beta <b>gamma</b>. Delta.",
+        "spans": spans,
+        "cats": cats,
+        "data": data,
+        "meta": meta,
+        "url": url,
+        "published": url,
+    }
+    stats = CorpusStats()
+    stats.add(0, rec)
+    stats.narrative_rows(), stats.actor_rows(), stats.edge_rows(), stats.date_rows()
+    layout(stats.edge_rows())
+    macros = _env().get_template("_macros.html.j2").module
+    html = str(macros.document(document_view(0, rec), EVIDENCE_TEXT))  # type: ignore[attr-defined]
+    page = parse(html)
+    assert not page.unbalanced and page.stack == []
+    assert "<b>gamma" not in html
 
 
 def test_error_table_lists_every_record(out_dir: Path, html: str) -> None:
@@ -364,6 +446,31 @@ def test_cli_report(out_dir: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(out_dir), "--html", str(target), "-q"])
     assert result.exit_code == 0, result.output
     assert target.read_text("utf-8").startswith("<!DOCTYPE html>")
+    lazy = tmp_path / "lazy.html"
+    args = ["report", str(out_dir), "--html", str(lazy), "--lazy", "--page-size", "2", "-q"]
+    result = CliRunner().invoke(app, [*args, "--max-docs", "3"])
+    assert result.exit_code == 0, result.output
+    text = lazy.read_text("utf-8")
+    assert text.count('data-encoding="deflate-raw;base64"') == 1  # page 2 of 2
+    assert text.count('<article class="doc"') == 2  # page 1 is plain HTML
     result = CliRunner().invoke(app, ["report", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "E012" in result.output
+
+
+def test_analyze_report_writes_the_report(tmp_path: Path) -> None:
+    """`analyze --report` renders from the run's own output files."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "note.txt").write_text(
+        "Harbour reopens\n\nThe harbour reopened on Monday <script>x()</script>, officials said.\n",
+        "utf-8",
+    )
+    (src / "empty.txt").write_text("   \n", "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["analyze", str(src), "--out", str(out), "--report", "-q"])
+    assert result.exit_code == 3, result.output  # one input became an error record
+    html = (out / "report.html").read_text("utf-8")
+    assert html.count('<article class="doc"') == 1
+    assert html.count('class="error-row"') == 1 and "empty_input" in html
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html and "<script>x()" not in html

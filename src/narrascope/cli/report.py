@@ -22,6 +22,9 @@ def report(
         int | None,
         typer.Option(min=0, help="Show only the first N documents in full (all are counted)."),
     ] = None,
+    page_size: Annotated[
+        int, typer.Option(min=1, help="Documents per page of the document view.")
+    ] = 25,
     lazy: Annotated[
         bool | None,
         typer.Option(
@@ -38,7 +41,7 @@ def report(
 
     target = html if html is not None else out_dir / "report.html"
     try:
-        path = write_report(out_dir, target, max_docs=max_docs, lazy=lazy)
+        path = write_report(out_dir, target, max_docs=max_docs, page_size=page_size, lazy=lazy)
     except ConfigError as e:
         typer.echo(f"narrascope: error: {e}", err=True)
         raise typer.Exit(2) from e

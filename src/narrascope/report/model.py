@@ -87,7 +87,13 @@ def read_run(path: Path) -> dict[str, Any] | None:
         obj = json.loads(path.read_text("utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
-    return obj if isinstance(obj, dict) else None
+    if not isinstance(obj, dict):
+        return None
+    # the template reads these as mappings: anything else is treated as absent
+    for key in ("counts", "timings", "stages"):
+        obj[key] = _d(obj.get(key))
+    obj["timings"]["stage_seconds"] = _d(obj["timings"].get("stage_seconds"))
+    return obj
 
 
 # -- small accessors that never fail --------------------------------------------------------
@@ -119,7 +125,10 @@ def outlet_of(rec: dict[str, Any]) -> str:
             return meta[key].strip()
     url = _s(rec.get("url"))
     if url:
-        host = urlsplit(url).hostname or ""
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:  # e.g. an unbalanced IPv6 bracket
+            host = ""
         if host:
             return host.removeprefix("www.")
     source = re.sub(r"[:#]\d+$", "", _s(rec.get("source")))
@@ -130,8 +139,8 @@ def outlet_of(rec: dict[str, Any]) -> str:
 
 
 def date_of(rec: dict[str, Any]) -> str | None:
-    pub = _s(rec.get("published"))
-    return pub[:10] if re.match(r"\d{4}-\d{2}-\d{2}", pub) else (pub[:7] or None)
+    pub = _s(rec.get("published")).strip()
+    return pub[:10] if re.match(r"\d{4}-\d{2}-\d{2}", pub) else (pub[:20] or None)
 
 
 def safe_url(url: Any) -> str | None:
@@ -382,6 +391,7 @@ class DocView:
     entities_present: bool
     techniques: list[dict[str, Any]]
     techniques_present: bool
+    unsupported: list[str]  # layers whose model does not cover this language
     layers: list[str]
     dropped: int  # annotations whose offsets do not match the text (not highlighted)
 
@@ -593,6 +603,11 @@ def document_view(n: int, rec: dict[str, Any]) -> DocView:
         entities_present="entities" in spans or "entities" in data,
         techniques=techniques,
         techniques_present="techniques" in spans,
+        unsupported=[
+            name
+            for name, cat in (("narratives", narr), ("techniques", _d(cats.get("techniques"))))
+            if cat.get("supported_language") is False
+        ],
         layers=layers,
         dropped=dropped,
     )
