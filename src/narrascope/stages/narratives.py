@@ -239,13 +239,13 @@ class LinearNarratives(Stage):
         dom_n = pred.narratives[0][0]
         kids = [s for s, _ in pred.subnarratives if model.taxonomy.parent.get(s) == dom_n]
         dom_s = kids[0] if kids else None
-        score = contribs[dom_n].copy()
+        weight = contribs[dom_n].copy()
         if dom_s is not None and not dom_s.endswith(SEP + OTHER):
-            score = score + contribs[dom_s]
+            weight = weight + contribs[dom_s]
         else:
             dom_s = None
         picked = choose_explanation(
-            score, segs, doc.text, max_words=self.explanation_words,
+            weight, segs, doc.text, max_words=self.explanation_words,
             max_sentences=self.explanation_sentences,
         )  # fmt: skip
         refs = [doc.ref(s, e) for s, e in picked]
