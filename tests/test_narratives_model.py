@@ -135,7 +135,7 @@ def test_save_load_round_trip(model: LinearNarrativeModel, tmp_path: Path) -> No
         assert a.narrative_labels == b.narrative_labels
         assert a.subnarrative_labels == b.subnarrative_labels
         for (_, pa), (_, pb) in zip(a.narratives, b.narratives, strict=True):
-            assert pa == pytest.approx(pb, abs=2e-3)  # float16 weights
+            assert pa == pytest.approx(pb, abs=5e-3)  # int8 weights
 
 
 def _docs() -> list[Document]:

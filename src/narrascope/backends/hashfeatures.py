@@ -158,10 +158,11 @@ class HashVocabulary:
         """Feature index per hash, -1 when the hash is not in the vocabulary."""
         if len(self.hashes) == 0 or len(hashes) == 0:
             return np.full(len(hashes), -1, dtype=np.int64)
-        idx = np.searchsorted(self.hashes, hashes)
-        idx = np.minimum(idx, len(self.hashes) - 1)
-        found = self.hashes[idx] == hashes
-        return np.where(found, idx, -1).astype(np.int64)
+        # look up the sorted distinct hashes (cache-friendly), then map back
+        uniq, inverse = np.unique(hashes, return_inverse=True)
+        idx = np.minimum(np.searchsorted(self.hashes, uniq), len(self.hashes) - 1)
+        found = self.hashes[idx] == uniq
+        return np.where(found, idx, -1).astype(np.int64)[inverse]
 
     def vectorize(self, occ: Occurrences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sparse doc vector ``(feature_idx, values)`` and the per-occurrence index.
@@ -174,7 +175,9 @@ class HashVocabulary:
         known = fidx >= 0
         if not known.any():
             return np.zeros(0, np.int64), np.zeros(0, np.float64), fidx
-        feats, counts = np.unique(fidx[known], return_counts=True)
+        all_counts = np.bincount(fidx[known], minlength=len(self.hashes))
+        feats = np.flatnonzero(all_counts)
+        counts = all_counts[feats]
         vals = (1.0 + np.log(counts)) * self.idf[feats].astype(np.float64)
         blk = self.blocks[feats]
         for b, w in enumerate(self.block_weights):

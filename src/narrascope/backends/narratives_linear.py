@@ -17,7 +17,8 @@ Because the score is linear, it splits exactly over the n-gram occurrences of th
 so every label's score can be spread over sentences: the sentences that contribute most
 are the label's evidence and make up the extractive explanation.
 
-Files of a model directory: ``weights.npz`` (float16 weights, sorted feature hashes,
+Files of a model directory: ``weights.npz`` (int8 weights with a scale per label,
+sorted feature hashes,
 idf, Platt parameters), ``labels.json`` (label names and kinds), ``taxonomy.json``,
 ``meta.json`` (versions, training data digest, CV metrics, licence note).
 """
@@ -48,12 +49,23 @@ class DecisionParams:
     """Knobs of the expected-F1 decision, chosen on leave-one-out predictions."""
 
     other_scale: float = 1.0  # multiplies P(Other) before comparing it with narrative sets
-    label_scale: float = 1.0  # multiplies narrative and subnarrative probabilities
+    label_scale: float = 1.0  # multiplies narrative probabilities
+    sub_scale: float = 1.0  # multiplies subnarrative probabilities
     max_narratives: int = 6
     max_subnarratives: int = 8
+    per_language: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def for_language(self, language: str | None) -> DecisionParams:
+        """The knobs for one language (per-language values override the defaults)."""
+        over = self.per_language.get((language or "").lower())
+        if not over:
+            return self
+        return DecisionParams(**{**self.to_json(), **over, "per_language": {}})
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        d = dict(self.__dict__)
+        d["per_language"] = {k: dict(v) for k, v in self.per_language.items()}
+        return d
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> DecisionParams:
@@ -86,6 +98,7 @@ class Featurized:
     feats: np.ndarray
     vals: np.ndarray
     occ_feat: np.ndarray
+    rows: np.ndarray | None = None  # dequantised weight rows of ``feats`` (cached)
 
 
 @dataclass
@@ -96,7 +109,7 @@ class LinearNarrativeModel:
     spec: HashingSpec
     vocab: HashVocabulary
     labels: list[str]  # narratives + ["Other"] + subnarratives, in this order
-    weights: np.ndarray  # (F, L) float16 or float32
+    weights: np.ndarray  # (F, L) float32, or int8 quantised with ``weight_scale``
     bias: np.ndarray  # (L,)
     lang_bias: np.ndarray  # (len(languages), L)
     languages: list[str]  # lower-case ISO 639-1 codes seen in training
@@ -104,6 +117,7 @@ class LinearNarrativeModel:
     platt_b: np.ndarray  # (L,)
     decision: DecisionParams = field(default_factory=DecisionParams)
     meta: dict[str, Any] = field(default_factory=dict)
+    weight_scale: np.ndarray | None = None  # (L,) when ``weights`` is int8
 
     def __post_init__(self) -> None:
         self.label_index = {lab: i for i, lab in enumerate(self.labels)}
@@ -132,52 +146,85 @@ class LinearNarrativeModel:
         return np.zeros(len(self.labels))  # unseen language: no language prior
 
     def raw_scores(self, fz: Featurized, language: str | None) -> np.ndarray:
-        w = self.weights[fz.feats].astype(np.float64)
-        return fz.vals @ w + self.bias + self.language_bias(language)
+        if fz.rows is None:
+            fz.rows = self.weight_rows(fz.feats)
+        # einsum, not @: a vector-matrix product through multi-threaded OpenBLAS costs
+        # ~40x more CPU on a busy machine (spinning threads) than numpy's own loop
+        s = np.einsum("i,ij->j", fz.vals.astype(np.float32), fz.rows)
+        return s.astype(np.float64) + self.bias + self.language_bias(language)
 
     def proba(self, scores: np.ndarray) -> np.ndarray:
         z = self.platt_a * scores + self.platt_b
         return 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
 
     # -- decision ----------------------------------------------------------------------
-    def decide(self, p: np.ndarray) -> Prediction:
-        return decide(self, p)
+    def decide(self, p: np.ndarray, language: str | None = None) -> Prediction:
+        return decide(self, p, self.decision.for_language(language))
 
     def predict(self, text: str, language: str | None) -> tuple[Prediction, Featurized]:
         fz = self.featurize(text)
         p = self.proba(self.raw_scores(fz, language))
-        return self.decide(p), fz
+        return self.decide(p, language), fz
 
     # -- attribution -------------------------------------------------------------------
     def contributions(
         self, fz: Featurized, label: str, bounds: list[tuple[int, int]]
     ) -> np.ndarray:
-        """Share of ``label``'s score carried by each ``(start, end)`` segment."""
-        out = np.zeros(len(bounds))
-        j = self.label_index[label]
+        """Part of ``label``'s score carried by each ``(start, end)`` segment."""
+        return self.segment_contributions(fz, [label], bounds)[:, 0]
+
+    def segment_contributions(
+        self, fz: Featurized, labels: list[str], bounds: list[tuple[int, int]]
+    ) -> np.ndarray:
+        """``(len(bounds), len(labels))``: each label's score split over segments.
+
+        Each feature's term ``value x weight`` is spread evenly over its occurrences; an
+        occurrence belongs to the segment its n-gram starts in.
+        """
+        out = np.zeros((len(bounds), len(labels)))
         known = fz.occ_feat >= 0
-        if not known.any() or not bounds:
+        if not known.any() or not bounds or len(fz.feats) == 0 or not labels:
             return out
-        feat_val = np.zeros(len(self.vocab.hashes))
-        feat_cnt = np.zeros(len(self.vocab.hashes))
-        feat_val[fz.feats] = fz.vals * self.weights[fz.feats, j].astype(np.float64)
-        np.add.at(feat_cnt, fz.occ_feat[known], 1.0)
-        occ_f = fz.occ_feat[known]
-        contrib = feat_val[occ_f] / feat_cnt[occ_f]
-        starts = np.array([b[0] for b in bounds], dtype=np.int64)
-        ends = np.array([b[1] for b in bounds], dtype=np.int64)
-        seg = np.searchsorted(starts, fz.occ.starts[known], side="right") - 1
-        ok = (seg >= 0) & (fz.occ.starts[known] < ends[np.maximum(seg, 0)])
-        np.add.at(out, seg[ok], contrib[ok])
+        nf = len(fz.feats)
+        local = np.searchsorted(fz.feats, fz.occ_feat[known])  # fz.feats is sorted
+        starts = np.fromiter((b[0] for b in bounds), dtype=np.int64, count=len(bounds))
+        ends = np.fromiter((b[1] for b in bounds), dtype=np.int64, count=len(bounds))
+        occ_start = fz.occ.starts[known]
+        seg = np.searchsorted(starts, occ_start, side="right") - 1
+        ok = (seg >= 0) & (occ_start < ends[np.maximum(seg, 0)])
+        cnt = np.bincount(local, minlength=nf).astype(np.float64)
+        cols = [self.label_index[lab] for lab in labels]
+        if fz.rows is not None:
+            w = fz.rows[:, cols].astype(np.float64)
+        else:
+            w = self.weights[fz.feats][:, cols].astype(np.float64)
+            if self.weight_scale is not None:
+                w *= self.weight_scale[cols]
+        term = fz.vals[:, None] * w / cnt[:, None]  # per occurrence of each feature
+        per_occ = term[local[ok]]
+        seg_ok = seg[ok]
+        for k in range(len(cols)):
+            out[:, k] = np.bincount(seg_ok, weights=per_occ[:, k], minlength=len(bounds))
         return out
+
+    def weight_rows(self, feats: np.ndarray) -> np.ndarray:
+        """Dequantised weight rows ``(len(feats), L)`` as float32."""
+        w = np.take(self.weights, feats, axis=0).astype(np.float32, copy=False)
+        return w * self.weight_scale.astype(np.float32) if self.weight_scale is not None else w
+
+    def weight_column(self, feats: np.ndarray, j: int) -> np.ndarray:
+        w = self.weights[feats, j].astype(np.float64)
+        return w * self.weight_scale[j] if self.weight_scale is not None else w
 
     # -- persistence -------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
         d = Path(path)
         d.mkdir(parents=True, exist_ok=True)
+        q, scale = quantise(self.weights, self.weight_scale)
         np.savez_compressed(
             d / "weights.npz",
-            weights=self.weights.astype(np.float16),
+            weights=q,
+            weight_scale=scale,
             bias=self.bias.astype(np.float32),
             lang_bias=self.lang_bias.astype(np.float32),
             hashes=self.vocab.hashes.astype(np.uint32),
@@ -237,7 +284,9 @@ class LinearNarrativeModel:
             spec=HashingSpec.from_json(meta["hashing"]),
             vocab=vocab,
             labels=list(lab["labels"]),
-            weights=arrays["weights"],
+            # dequantised once: float32 rows gather twice as fast as int8 + conversion
+            weights=arrays["weights"].astype(np.float32)
+            * arrays["weight_scale"].astype(np.float32)[None, :],
             bias=arrays["bias"].astype(np.float64),
             lang_bias=arrays["lang_bias"].astype(np.float64),
             languages=list(lab["languages"]),
@@ -248,18 +297,29 @@ class LinearNarrativeModel:
         )
 
 
+def quantise(w: np.ndarray, scale: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """int8 weights with one scale per label column (max-abs / 127)."""
+    if scale is not None and w.dtype == np.int8:
+        return w, scale.astype(np.float32)
+    m = np.abs(w).max(axis=0)
+    s = np.where(m > 0, m / 127.0, 1.0)
+    return np.round(w / s).astype(np.int8), s.astype(np.float32)
+
+
 def _expected_f1(sel_sum: float, k: int, total: float) -> float:
     return 2.0 * sel_sum / (k + total) if k + total > 0 else 0.0
 
 
-def decide(model: LinearNarrativeModel, p: np.ndarray) -> Prediction:
+def decide(
+    model: LinearNarrativeModel, p: np.ndarray, prm: DecisionParams | None = None
+) -> Prediction:
     """Hierarchy-consistent labels maximising the (approximate) expected samples-F1."""
-    prm = model.decision
+    prm = prm or model.decision
     tax = model.taxonomy
     proba = {lab: float(p[i]) for i, lab in enumerate(model.labels)}
     p_other = min(1.0, float(p[model.other_idx]) * prm.other_scale)
     pn = np.clip(p[model.narr_idx] * prm.label_scale, 0.0, 1.0)
-    ps = np.clip(p[model.sub_idx] * prm.label_scale, 0.0, 1.0)
+    ps = np.clip(p[model.sub_idx] * prm.sub_scale, 0.0, 1.0)
     cond = max(1e-6, 1.0 - p_other)
     cn = np.minimum(pn / cond, 1.0)
     cs = np.minimum(ps / cond, 1.0)

@@ -29,13 +29,17 @@ def narratives(
             help="Also cross-validate with this many folds and store the figures (0: no)."
         ),
     ] = 0,
+    cv_report: Annotated[
+        Path | None,
+        typer.Option(help="Store this `semeval cv --json` report as the model's CV figures."),
+    ] = None,
 ) -> None:
     """Train the linear narrative model on every annotated article under --data."""
     from ..train.narratives import train_and_save
 
     try:
         model_dir = train_and_save(
-            data, out, taxonomy=taxonomy, cv_folds=cv_folds,
+            data, out, taxonomy=taxonomy, cv_folds=cv_folds, cv_report=cv_report,
             progress=lambda m: typer.echo(m, err=True),
         )  # fmt: skip
     except ConfigError as e:

@@ -2,7 +2,8 @@
 
 The data directory is found in this order: an explicit path (``--data``), the
 environment variable ``NARRASCOPE_SEMEVAL_DIR``, then ``../shared/data/semeval2025t10``
-relative to the repository root and relative to the current directory. Nothing from
+relative to the repository root and to the current directory (and to their parents, for
+git worktrees). Nothing from
 the corpus is ever copied into the package.
 """
 

@@ -172,11 +172,10 @@ class LinearNarratives(Stage):
         return str(m.meta.get("model_version") or m.meta.get("narrascope_version", "unknown"))
 
     def _evidence(
-        self, doc: Document, fz: Featurized, label: str, segs: list[tuple[int, int]]
-    ) -> tuple[list[dict[str, Any]], np.ndarray]:
-        contrib = self.model.contributions(fz, label, segs)
+        self, doc: Document, contrib: np.ndarray, segs: list[tuple[int, int]]
+    ) -> list[dict[str, Any]]:
         order = [int(i) for i in np.argsort(-contrib, kind="stable") if contrib[i] > 0]
-        return [doc.ref(*segs[i]) for i in order[: self.max_evidence]], contrib
+        return [doc.ref(*segs[i]) for i in order[: self.max_evidence]]
 
     def __call__(self, doc: Document) -> Document:
         model = self.model
@@ -219,12 +218,14 @@ class LinearNarratives(Stage):
             }  # fmt: skip
             return
         record["domain"] = pred.domain
-        contribs: dict[str, np.ndarray] = {}
+        all_labels = [lab for lab, _ in (*pred.narratives, *pred.subnarratives)]
+        table = model.segment_contributions(fz, all_labels, segs)
+        contribs = {lab: table[:, k] for k, lab in enumerate(all_labels)}
         for label, score in pred.narratives:
-            ev, contribs[label] = self._evidence(doc, fz, label, segs)
+            ev = self._evidence(doc, contribs[label], segs)
             record["narratives"].append({"label": label, "score": round(score, 4), "evidence": ev})
         for label, score in pred.subnarratives:
-            ev, contribs[label] = self._evidence(doc, fz, label, segs)
+            ev = self._evidence(doc, contribs[label], segs)
             record["subnarratives"].append(
                 {
                     "label": label,
@@ -238,13 +239,13 @@ class LinearNarratives(Stage):
         dom_n = pred.narratives[0][0]
         kids = [s for s, _ in pred.subnarratives if model.taxonomy.parent.get(s) == dom_n]
         dom_s = kids[0] if kids else None
-        score = contribs[dom_n].copy()
+        weight = contribs[dom_n].copy()
         if dom_s is not None and not dom_s.endswith(SEP + OTHER):
-            score = score + contribs[dom_s]
+            weight = weight + contribs[dom_s]
         else:
             dom_s = None
         picked = choose_explanation(
-            score, segs, doc.text, max_words=self.explanation_words,
+            weight, segs, doc.text, max_words=self.explanation_words,
             max_sentences=self.explanation_sentences,
         )  # fmt: skip
         refs = [doc.ref(s, e) for s, e in picked]

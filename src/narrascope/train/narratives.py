@@ -30,7 +30,12 @@ import scipy.sparse as sp
 
 from .. import __version__
 from ..backends.hashfeatures import HashingSpec, HashVocabulary, extract
-from ..backends.narratives_linear import DecisionParams, LinearNarrativeModel, Prediction
+from ..backends.narratives_linear import (
+    DecisionParams,
+    LinearNarrativeModel,
+    Prediction,
+    decide,
+)
 from ..document import SCHEMA_VERSION
 from ..semeval.data import Corpus, Example
 from ..taxonomy.narratives import OTHER, Taxonomy
@@ -55,14 +60,16 @@ class TrainConfig:
     language_weight: float = 1.0  # squared scale of the per-language bias features
     bias_weight: float = 1.0
     lambdas: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0, 3.0)
-    other_scales: tuple[float, ...] = (0.8, 1.0, 1.25, 1.5)
-    label_scales: tuple[float, ...] = (0.8, 1.0, 1.25)
+    other_scales: tuple[float, ...] = (0.7, 0.85, 1.0, 1.2, 1.4, 1.7)
+    label_scales: tuple[float, ...] = (0.7, 0.85, 1.0, 1.2, 1.4)
+    sub_scales: tuple[float, ...] = (0.7, 0.85, 1.0, 1.2, 1.4)
+    per_language_decision: bool = True
 
     def to_json(self) -> dict[str, Any]:
         d = dict(self.__dict__)
         d["spec"] = self.spec.to_json()
         d["block_weights"] = list(self.block_weights)
-        for k in ("lambdas", "other_scales", "label_scales"):
+        for k in ("lambdas", "other_scales", "label_scales", "sub_scales"):
             d[k] = list(d[k])
         return d
 
@@ -267,19 +274,25 @@ def train_model(
         platt_a=pa,
         platt_b=pb,
     )
-    # decision knobs on LOO probabilities
+    # decision knobs on LOO probabilities: pooled, then per language
     P = sigmoid(pa * fit.loo + pb)
-    gold = {
-        i: tax.normalise_labels(ex.narratives, ex.subnarratives) for i, ex in enumerate(examples)
-    }
-    best = (-1.0, DecisionParams())
-    for os_ in cfg.other_scales:
-        for ls in cfg.label_scales:
-            model.decision = DecisionParams(other_scale=os_, label_scale=ls)
-            score = _mean_f1(model, P, gold)
-            if score > best[0] + 1e-9:
-                best = (score, model.decision)
-    model.decision = best[1]
+    gold = [tax.normalise_labels(ex.narratives, ex.subnarratives) for ex in examples]
+    rows = list(range(len(examples)))
+    default, loo_f1 = tune_decision(model, P, gold, rows, cfg)
+    per_lang: dict[str, dict[str, float]] = {}
+    if cfg.per_language_decision:
+        for k, lg in enumerate(langs):
+            idx = [i for i in rows if li[i] == k]
+            if len(idx) >= 30:
+                prm, _ = tune_decision(model, P, gold, idx, cfg)
+                per_lang[lg] = {
+                    "other_scale": prm.other_scale,
+                    "label_scale": prm.label_scale,
+                    "sub_scale": prm.sub_scale,
+                }
+    default.per_language = per_lang
+    model.decision = default
+    best = (loo_f1, default)
     model.meta = {
         "narrascope_version": __version__,
         "schema_version": SCHEMA_VERSION,
@@ -300,15 +313,45 @@ def train_model(
 
 
 def _mean_f1(
-    model: LinearNarrativeModel, P: np.ndarray, gold: dict[int, tuple[list[str], list[str]]]
+    model: LinearNarrativeModel,
+    P: np.ndarray,
+    gold: Sequence[tuple[list[str], list[str]]],
+    rows: Sequence[int],
+    prm: DecisionParams,
 ) -> float:
     from ..semeval.metrics import f1_sets
 
     tot = 0.0
-    for i, (gn, gs) in gold.items():
-        pred = model.decide(P[i])
+    for i in rows:
+        gn, gs = gold[i]
+        pred = decide(model, P[i], prm)
         tot += f1_sets(gn, pred.narrative_labels) + f1_sets(gs, pred.subnarrative_labels)
-    return tot / (2 * max(1, len(gold)))
+    return tot / (2 * max(1, len(rows)))
+
+
+def tune_decision(
+    model: LinearNarrativeModel,
+    P: np.ndarray,
+    gold: Sequence[tuple[list[str], list[str]]],
+    rows: Sequence[int],
+    cfg: TrainConfig,
+) -> tuple[DecisionParams, float]:
+    """Grid over (other_scale, label_scale), then sub_scale: mean of coarse and fine
+    samples-F1 on the LOO probabilities of ``rows``."""
+    best = (-1.0, DecisionParams())
+    for os_ in cfg.other_scales:
+        for ls in cfg.label_scales:
+            prm = DecisionParams(other_scale=os_, label_scale=ls)
+            score = _mean_f1(model, P, gold, rows, prm)
+            if score > best[0] + 1e-9:
+                best = (score, prm)
+    for ss in cfg.sub_scales:
+        prm = DecisionParams(other_scale=best[1].other_scale, label_scale=best[1].label_scale,
+                             sub_scale=ss)  # fmt: skip
+        score = _mean_f1(model, P, gold, rows, prm)
+        if score > best[0] + 1e-9:
+            best = (score, prm)
+    return best[1], best[0]
 
 
 # -- cross-validation -----------------------------------------------------------------
@@ -389,6 +432,7 @@ def train_and_save(
     *,
     taxonomy: Path | None = None,
     cv_folds: int = 0,
+    cv_report: Path | None = None,
     cfg: TrainConfig | None = None,
     progress: Progress | None = None,
 ) -> Path:
@@ -408,6 +452,14 @@ def train_and_save(
             "folds": cv_folds,
             "metric": "samples-F1 (official SemEval-2025 T10 subtask 2), out-of-fold",
             **report.to_json(),
+        }
+    elif cv_report is not None:
+        import json
+
+        cv_metrics = {
+            "metric": "samples-F1 (official SemEval-2025 T10 subtask 2), out-of-fold",
+            "command": "narrascope semeval cv --subtask 2 --folds 5 --json",
+            **json.loads(Path(cv_report).read_text("utf-8")),
         }
     model = train_model(corpus.examples, tax, cfg, progress=say)
     model.meta["training_data_digest"] = "sha256:" + corpus.digest()
