@@ -7,6 +7,7 @@ Usage (from the repository root)::
     PYTHONPATH=src python bench/claims_eval.py polnear                  # PolNeAR train, rules
     PYTHONPATH=src python bench/claims_eval.py polnear --backend claims.crf.v1 --cv 5
     PYTHONPATH=src python bench/claims_eval.py ru                       # Russian dev set
+    PYTHONPATH=src python bench/claims_eval.py speed                    # CPU ms per document
 
 Matching: predicted and gold claims of a document are matched one-to-one by content-span
 overlap (greedy, highest IoU first). Content F1 counts a matched pair as correct at IoU >=
@@ -257,9 +258,37 @@ def eval_polnear(
     return res
 
 
+def eval_speed(backend: str, pattern: str) -> dict[str, Any]:
+    """CPU time of the claims stage alone (language and sentences computed beforehand)."""
+    import glob
+
+    lang_of = {"EN": "en", "RU": "ru", "BG": "bg", "PT": "pt", "HI": "hi"}
+    seg = SentencexSegmenter()
+    docs = []
+    for f in sorted(glob.glob(pattern)):
+        lang = lang_of.get(Path(f).parts[-3], "en")
+        with open(f, encoding="utf-8", newline="") as fh:
+            docs.append(seg(Document(id=f, text=fh.read(), language=lang)))
+    if not docs:
+        raise SystemExit(f"no documents match {pattern!r}")
+    stage = stages.get(backend).factory()
+    stage(docs[0])  # load lexicons/model once
+    chars = sum(len(d.text) for d in docs)
+    t0 = time.process_time()
+    n = 0
+    for d in docs:
+        n += len(stage(d).spans["claims"])
+    cpu = time.process_time() - t0
+    return {
+        "documents": len(docs), "chars_per_doc": round(chars / len(docs)), "claims": n,
+        "cpu_ms_per_doc": round(1000 * cpu / len(docs), 1),
+        "cpu_ms_per_4000_chars": round(1000 * cpu / chars * 4000, 1),
+    }  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("set", choices=["dev", "polnear", "ru", "uk", "bg", "pt"])
+    ap.add_argument("set", choices=["dev", "polnear", "ru", "uk", "bg", "pt", "speed"])
     ap.add_argument("--backend", default="claims.rules.v1")
     ap.add_argument("--baseline", action="store_true", help="quote marks only")
     ap.add_argument("--cv", type=int, default=5)
@@ -267,8 +296,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--max-iterations", type=int, default=40, help="CRF training (CV)")
     ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument(
+        "--docs",
+        default="../shared/data/semeval2025t10/test/*/subtask-2-documents/*.txt",
+        help="glob of documents for `speed`",
+    )
     args = ap.parse_args(argv)
-    if args.set == "polnear":
+    if args.set == "speed":
+        res = eval_speed(args.backend, args.docs)
+    elif args.set == "polnear":
         res = eval_polnear(
             args.backend, args.baseline, args.cv, args.limit, args.seed, args.max_iterations
         )

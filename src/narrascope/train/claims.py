@@ -280,8 +280,12 @@ def train_crf(
     max_iterations: int = 80,
     min_freq: int = 2,
     prune: float = 0.02,
+    cv_metrics: dict[str, object] | None = None,
 ) -> Path:
-    """Train the claims CRF on PolNeAR and write ``crf.json`` + ``meta.json`` to ``out_dir``."""
+    """Train the claims CRF on PolNeAR and write ``crf.json`` + ``meta.json`` to ``out_dir``.
+
+    ``cv_metrics`` (the output of ``bench/claims_eval.py polnear --backend claims.crf.v1
+    --cv 5``) is stored in ``meta.json``."""
     import hashlib
     import json
     import time
@@ -322,6 +326,7 @@ def train_crf(
         "format": "JSON weights (labels, transitions, state features); decoded with numpy "
         "Viterbi in narrascope.backends.claims.crf; no pickle, no crfsuite at run time",
         "licence": "trained on research-only SemEval/PolNeAR data; weights only, no text",
+        "cv_metrics": cv_metrics,
     }
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
     return out
@@ -336,9 +341,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-iterations", type=int, default=80)
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.01)
+    ap.add_argument(
+        "--cv-metrics", default=None, help="JSON from bench/claims_eval.py polnear --cv 5"
+    )
     args = ap.parse_args(argv)
+    cv = None
+    if args.cv_metrics:
+        import json
+
+        cv = json.loads(Path(args.cv_metrics).read_text("utf-8"))
     train_crf(
-        args.out, root=args.polnear, max_iterations=args.max_iterations, c1=args.c1, c2=args.c2
+        args.out,
+        root=args.polnear,
+        max_iterations=args.max_iterations,
+        c1=args.c1,
+        c2=args.c2,
+        cv_metrics=cv,
     )
     return 0
 

@@ -13,6 +13,7 @@ distance to the nearest cue, in a +-2 token window.
 
 from __future__ import annotations
 
+import bisect
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,7 +44,7 @@ def cue_marks(ctx: DocContext) -> list[str]:
     marks = [""] * n
     lex = ctx.lex
     for matcher, name in ((lex.prep, "prep"), (lex.nominal, "nom"), (lex.cues, None)):
-        for s, e, val in matcher.find_all(ctx.lows):
+        for s, e, val in ctx.find(matcher):
             cls = name or str(val)
             if any(marks[k] for k in range(s, e)):
                 continue
@@ -59,8 +60,11 @@ def featurize(ctx: DocContext, a: int, b: int, marks: list[str]) -> list[list[st
     comp = ctx.lex.complementizers
     pron = ctx.lex.raw.get("pronouns", {})
     roles = ctx.lex.words("role_nouns")
-    sent_starts = {s for s, _ in ctx.sent_tok}
-    sent_ends = {e - 1 for _, e in ctx.sent_tok}
+    cache = ctx.__dict__.setdefault("_crf_sent_bounds", None)
+    if cache is None:
+        cache = ({s for s, _ in ctx.sent_tok}, {e - 1 for _, e in ctx.sent_tok})
+        ctx.__dict__["_crf_sent_bounds"] = cache
+    sent_starts, sent_ends = cache
     cue_pos = [i for i in range(a, b) if marks[i].startswith("B")]
     base: list[list[str]] = []
     for i in range(a, b):
@@ -92,12 +96,12 @@ def featurize(ctx: DocContext, a: int, b: int, marks: list[str]) -> list[list[st
         if i in sent_ends:
             f.append("EOS")
         # distance to the nearest cue on each side, bucketed
-        left = [c for c in cue_pos if c < i]
-        right = [c for c in cue_pos if c > i]
-        if left:
-            f.append("dl=" + _bucket(i - left[-1]))
-        if right:
-            f.append("dr=" + _bucket(right[0] - i))
+        k = bisect.bisect_left(cue_pos, i)
+        if k > 0:
+            f.append("dl=" + _bucket(i - cue_pos[k - 1]))
+        k2 = k + 1 if k < len(cue_pos) and cue_pos[k] == i else k
+        if k2 < len(cue_pos):
+            f.append("dr=" + _bucket(cue_pos[k2] - i))
         base.append(f)
     out: list[list[str]] = []
     n = b - a

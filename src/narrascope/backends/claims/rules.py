@@ -570,6 +570,9 @@ class RuleExtractor:
         if lows[c0] in self.threat_cues:
             cls = "commissive"
             src0 = self._source_before(si, c0)
+            pk = self._skip_aux_back(a, c0 - 1)
+            if src0 is None and pk >= a and lows[pk] in ("and", "but", "then"):
+                src0 = self._main_subject(si, c0)  # "... and threatened reprisals"
             if src0 is None or not any(
                 lows[x] in self.pronouns
                 or (x in ctx.mention_at and ctx.mention_at[x].type in ("PER", "ORG", "GPE"))
