@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import os
 
-import typer
+# One BLAS thread per process: narrascope parallelises with worker processes, and
+# multi-threaded BLAS on small matrix products burns CPU on a loaded machine.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from .. import cli as cli_pkg
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
+
+import typer  # noqa: E402
+
+from .. import cli as cli_pkg  # noqa: E402
 
 app = typer.Typer(
     name="narrascope",
