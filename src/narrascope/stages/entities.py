@@ -81,4 +81,4 @@ class RuleEntities(Stage):
         return write_entities(doc, entities, self.name)
 
     def info(self) -> dict[str, Any]:
-        return {"backend": self.name, "gazetteer": "backends/entities/gazetteer.json"}
+        return {"backend": self.name, "gazetteer": "taxonomy/entity_gazetteer.json"}

@@ -85,7 +85,12 @@ def _sklearn_lr() -> Any:
 
 
 def negative_spans(
-    text: str, lang: str, sents: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int, str]]
+    text: str,
+    lang: str,
+    sents: Sequence[tuple[int, int]],
+    gold: Sequence[tuple[int, int, str]],
+    *,
+    max_negatives: int = 8,
 ) -> list[tuple[int, int]]:
     """Mentions found by entities.rules.v1 that gold does not frame.
 
@@ -103,6 +108,9 @@ def negative_spans(
             if text[m.start : m.end].lower().strip() in gold_strings:
                 continue
             out.append((m.start, m.end))
+    if len(out) > max_negatives:  # an even spread, deterministic
+        step = len(out) / max_negatives
+        out = [out[int(i * step)] for i in range(max_negatives)]
     return out
 
 
@@ -155,6 +163,7 @@ def fit_model(
     C_main: float,
     C_fine: float,
     min_df: int = 2,
+    balanced: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Fit the two logistic regressions; returns (W_main, b_main, W_fine, b_fine)."""
     LogisticRegression = _sklearn_lr()
@@ -162,7 +171,7 @@ def fit_model(
     dim = X.shape[1]
     used = _used_columns(X, min_df)  # fit on columns seen in >= min_df rows (memory, speed)
     X = X[:, used]
-    m = LogisticRegression(C=C_main, max_iter=300, class_weight="balanced")
+    m = LogisticRegression(C=C_main, max_iter=300, class_weight="balanced" if balanced else None)
     m.fit(X, main)
     W_main = np.zeros((dim, len(MAIN_ROLES)), dtype=np.float32)
     b_main = np.full(len(MAIN_ROLES), -30.0, dtype=np.float32)
@@ -228,6 +237,7 @@ def oof_probs(
     C_main: float,
     C_fine: float,
     C_framed: float | None = None,
+    balanced: bool = True,
     seed: int = 0,
 ) -> dict[str, np.ndarray]:
     """Out-of-fold probabilities (GroupKFold by article): ``main``, ``fine`` and, with
@@ -244,7 +254,7 @@ def oof_probs(
     gkf = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for tr, te in gkf.split(mat.X, mat.main, mat.groups):
         Wm, bm, Wf, bf = fit_model(
-            mat.X[tr], mat.main[tr], mat.fine[tr], C_main=C_main, C_fine=C_fine
+            mat.X[tr], mat.main[tr], mat.fine[tr], C_main=C_main, C_fine=C_fine, balanced=balanced
         )
         out["main"][te] = _softmax(np.asarray(mat.X[te] @ Wm) + bm)
         out["fine"][te] = _softmax(np.asarray(mat.X[te] @ Wf) + bf)
@@ -311,6 +321,7 @@ DEFAULTS: dict[str, Any] = {
     "C_main": 4.0,
     "C_fine": 4.0,
     "C_framed": 1.0,
+    "balanced": True,
     "entity_mix": 0.5,
     "second_ratio": 0.6,
     "framed_threshold": 0.5,
@@ -343,8 +354,9 @@ def cross_validate(
     articles = load_train(data_dir)
     mat = build_matrix(articles, bits=p["bits"], lang_features=p["lang_features"])
     oof = oof_probs(
-        mat, folds=folds, C_main=p["C_main"], C_fine=p["C_fine"], C_framed=p["C_framed"]
-    )
+        mat, folds=folds, C_main=p["C_main"], C_fine=p["C_fine"], C_framed=p["C_framed"],
+        balanced=p["balanced"],
+    )  # fmt: skip
     Pm, Pf = oof["main"], oof["fine"]
     thr, framed_metrics = tune_framed_threshold(oof["framed_pos"], oof["framed_neg"])
     p["framed_threshold"] = round(thr, 3)
@@ -378,7 +390,9 @@ def train(
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
     mat = build_matrix(articles, bits=p["bits"], lang_features=p["lang_features"])
-    Wm, bm, Wf, bf = fit_model(mat.X, mat.main, mat.fine, C_main=p["C_main"], C_fine=p["C_fine"])
+    Wm, bm, Wf, bf = fit_model(
+        mat.X, mat.main, mat.fine, C_main=p["C_main"], C_fine=p["C_fine"], balanced=p["balanced"]
+    )
     Wd, bd = fit_framed(mat.X, mat.X_neg, C=p["C_framed"])
     model = RoleModel.from_dense(Wm, bm, Wf, bf, W_framed=Wd, b_framed=bd, **p)
     out = Path(out_dir) if out_dir else default_model_dir()

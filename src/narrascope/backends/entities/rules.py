@@ -2,7 +2,7 @@
 
 No model, no download; about 1-3 ms per 4,000-character article. Mentions come from:
 
-1. a gazetteer (``gazetteer.json``): countries, capitals and seats of power as
+1. a gazetteer (``taxonomy/entity_gazetteer.json``): countries, capitals and seats of power as
    metonyms ("Washington" -> United States, "the Kremlin" -> Russia), organisations and
    leaders in EN/BG/PT/RU/HI, with inflected forms (``Путин*``);
 2. demonym + government noun ("the Ukrainian government", "Ukraine's authorities",
@@ -32,6 +32,8 @@ from importlib import resources
 from typing import Any
 
 LANGS = ("en", "bg", "pt", "ru", "hi")
+# word characters for boundaries: \w plus Devanagari vowel signs and other combining marks
+WORD = r"\w\u0300-\u036f\u0483-\u0489\u0900-\u0963\u0966-\u097f"
 
 
 @dataclass
@@ -56,7 +58,7 @@ class Entity:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> list[dict[str, Any]]:
-    path = resources.files("narrascope.backends.entities").joinpath("gazetteer.json")
+    path = resources.files("narrascope.taxonomy").joinpath("entity_gazetteer.json")
     data = json.loads(path.read_text("utf-8"))
     return list(data["entities"])
 
@@ -121,7 +123,7 @@ def _compile(lang: str, field_name: str) -> tuple[re.Pattern[str] | None, dict[s
             lookup.setdefault(_norm(a), eid)
     fold = field_name != "aliases"
     pats = "|".join(_alias_regex(a, fold_first=fold) for a, _ in entries)
-    return re.compile(rf"(?<![\w-])(?:{pats})(?![\w-])"), lookup, stars
+    return re.compile(rf"(?<![{WORD}-])(?:{pats})(?![{WORD}-])"), lookup, stars
 
 
 @lru_cache(maxsize=16)
@@ -250,7 +252,12 @@ EVENT_WORDS = set(
 GROUPS: dict[str, list[tuple[str, str]]] = {
     # (regex, group key); key decides which mentions merge into one GROUP entity
     "en": [
-        (r"(?:the\s+)?(?:innocent\s+)?victims", "victims"),
+        (r"(?:the\s+)?(?:innocent\s+)?victims?", "victims"),
+        (
+            r"(?:a\s+hundred|hundreds|dozens|scores|\d[\d,]*)\s+(?:of\s+)?"
+            r"(?:injured|wounded|dead|killed|casualties)",
+            "victims",
+        ),
         (
             r"(?:the\s+)?(?:dead|wounded|injured|killed)(?=\s*(?:[,.;]|and|or|were|are|in))",
             "victims",
@@ -315,12 +322,14 @@ def _patterns(lang: str) -> dict[str, re.Pattern[str] | None]:
     pron = PRONOUNS.get(lang)
     groups = GROUPS.get(lang, [])
     return {
-        "gov": re.compile(rf"(?<![\w-])(?:{gov})(?![\w-])") if gov else None,
+        "gov": re.compile(rf"(?<![{WORD}-])(?:{gov})(?![{WORD}-])") if gov else None,
         "title": re.compile(rf"(?:^|(?<=[\s(\"“«„]))(?:{titles})\s*$", re.IGNORECASE)
         if titles else None,
         "pronoun": re.compile(rf"(?<![\w-])(?:{pron})(?![\w-])") if pron else None,
         "groups": re.compile(
-            "|".join(f"(?P<g{i}>(?<![\\w-]){p}(?![\\w-]))" for i, (p, _) in enumerate(groups))
+            "|".join(
+                f"(?P<g{i}>(?<![{WORD}-]){p}(?![{WORD}-]))" for i, (p, _) in enumerate(groups)
+            )
         ) if groups else None,
     }  # fmt: skip
 
@@ -432,7 +441,7 @@ def find_mentions(
             s, e = m.start(), m.end()
             g = m.group()
             low = g.lower()
-            for art in ("the ", "as ", "os ", "a "):
+            for art in ("the ", "as ", "os "):
                 if low.startswith(art):
                     s += len(art)
                     break

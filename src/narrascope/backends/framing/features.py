@@ -8,9 +8,11 @@ columns; every feature is a string ``namespace=value`` so the recipe stays reada
 - ``m=`` tokens of the mention, ``M=`` the whole mention (lower-cased): entity priors
 - ``L1= L2= R1= R2=`` the words right before/after the mention, ``Lw= Rw=`` bags of the
   words in a window of ``window`` tokens on each side (inside the sentence)
-- ``S=`` bag of the words of the sentence holding the mention
-- ``c=`` character 3-5-grams of ``window_chars`` characters around the mention
-- ``q:`` cue-word categories (victim, attack, accuse, hero, ...) in the sentence
+- ``S=`` bag of the words of the sentence holding the mention (hashed once per sentence)
+- ``c=`` character 3-4-grams of ``window_chars`` characters around the mention
+- cue-word categories (victim, attack, accuse, hero, ...; ``taxonomy/role_cues.json``)
+  near the mention (``q=``) and in its sentence (``Q=``); ``Y=`` those crossed with
+  the entity's side
 - ``D=`` bag of words of the whole article (its stance and domain)
 - ``P=`` position and frequency buckets (in the title, mention count)
 - ``E=`` the gazetteer entity the mention resolves to (merges aliases, inflections and
@@ -36,7 +38,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-TOKEN = re.compile(r"\w+", re.UNICODE)
+# \w alone splits Devanagari words at vowel signs (category M): add the combining marks
+TOKEN = re.compile(r"[\w\u0300-\u036f\u0483-\u0489\u0900-\u0963\u0966-\u097f]+")
 
 NAMESPACE_WEIGHTS: dict[str, float] = {
     "m": 1.0,
@@ -83,7 +86,7 @@ def _resolver(language: str) -> Any:
 @lru_cache(maxsize=1)
 def cue_lexicon() -> dict[str, dict[str, list[str]]]:
     """Role cue words per category and language, as shipped data (word stems)."""
-    path = resources.files("narrascope.backends.framing").joinpath("cues.json")
+    path = resources.files("narrascope.taxonomy").joinpath("role_cues.json")
     data: dict[str, dict[str, list[str]]] = json.loads(path.read_text("utf-8"))
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
