@@ -1,0 +1,190 @@
+"""The shipped entity-role model: sparse linear weights in ``weights.npz`` (numpy only).
+
+``weights.npz`` holds, for each head (``main``: 3 main roles, ``fine``: 22 fine roles,
+optional ``framed``: 1 logit "is this mention framed at all"), the non-zero rows of the
+hashed weight matrix (``{head}_rows`` int32 column ids, ``{head}_W`` float16 weights,
+``{head}_b`` float32 biases). ``meta.json`` holds the parameters, label lists, training
+data digest, CV metrics and licence. Loading never unpickles (``allow_pickle=False``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from ...errors import ModelError
+
+MAIN_ROLES: tuple[str, ...] = ("Protagonist", "Antagonist", "Innocent")
+
+
+@lru_cache(maxsize=1)
+def role_taxonomy() -> dict[str, list[str]]:
+    path = resources.files("narrascope.taxonomy").joinpath("roles.json")
+    data = json.loads(path.read_text("utf-8"))
+    return {k: list(v) for k, v in data["main_roles"].items()}
+
+
+FINE_ROLES: tuple[str, ...] = tuple(f for m in MAIN_ROLES for f in role_taxonomy()[m])
+FINE_PARENT: tuple[int, ...] = tuple(
+    MAIN_ROLES.index(m) for m in MAIN_ROLES for _ in role_taxonomy()[m]
+)
+_CHILD_MASK = np.array([[p == i for p in FINE_PARENT] for i in range(len(MAIN_ROLES))])
+
+
+def default_model_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "models" / "framing"
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def decode(
+    p_main: np.ndarray, p_fine: np.ndarray, *, second_ratio: float
+) -> tuple[str, float, list[tuple[str, float]]]:
+    """Main role = argmax; fine roles restricted to its children, top-1 plus a second
+    one whose probability is at least ``second_ratio`` times the first."""
+    mi = int(np.argmax(p_main))
+    pf = np.where(_CHILD_MASK[mi], p_fine, 0.0)
+    total = float(pf.sum())
+    pf = pf / total if total > 0 else _CHILD_MASK[mi] / _CHILD_MASK[mi].sum()
+    order = np.argsort(-pf)
+    fine = [(FINE_ROLES[order[0]], float(pf[order[0]]))]
+    if len(order) > 1 and pf[order[1]] >= second_ratio * pf[order[0]] and pf[order[1]] > 0:
+        fine.append((FINE_ROLES[order[1]], float(pf[order[1]])))
+    return MAIN_ROLES[mi], float(p_main[mi]), fine
+
+
+class _Head:
+    def __init__(self, rows: np.ndarray, W: np.ndarray, b: np.ndarray, dim: int) -> None:
+        self.rows = rows.astype(np.int64)
+        self.W = W.astype(np.float32)
+        self.b = b.astype(np.float32)
+        # map hashed column -> compact row (or -1)
+        self.lookup = np.full(dim, -1, dtype=np.int32) if dim <= (1 << 24) else None
+        if self.lookup is not None:
+            self.lookup[self.rows] = np.arange(len(self.rows), dtype=np.int32)
+
+    @classmethod
+    def from_dense(cls, W: np.ndarray, b: np.ndarray) -> _Head:
+        nz = np.flatnonzero(np.abs(W).max(axis=1) > 1e-6)
+        return cls(nz, W[nz], b, W.shape[0])
+
+    def logits(self, X: sparse.csr_matrix) -> np.ndarray:
+        if self.lookup is None:  # pragma: no cover - huge hash spaces
+            raise ModelError("hash space too large")
+        X = X.tocoo()
+        cols = self.lookup[X.col]
+        keep = cols >= 0
+        Xc = sparse.csr_matrix(
+            (X.data[keep], (X.row[keep], cols[keep])), shape=(X.shape[0], len(self.rows))
+        )
+        return np.asarray(Xc @ self.W) + self.b
+
+
+class RoleModel:
+    """Main-role, fine-role (and optional framed/not-framed) heads over hashed features."""
+
+    def __init__(self, heads: dict[str, _Head], params: dict[str, Any]) -> None:
+        self.heads = heads
+        self.params = params
+        self.bits = int(params["bits"])
+        self.lang_features = bool(params.get("lang_features", True))
+        self.entity_mix = float(params.get("entity_mix", 0.0))
+        self.second_ratio = float(params.get("second_ratio", 1.01))
+        self.meta: dict[str, Any] = {}
+
+    @classmethod
+    def from_dense(
+        cls,
+        W_main: np.ndarray,
+        b_main: np.ndarray,
+        W_fine: np.ndarray,
+        b_fine: np.ndarray,
+        *,
+        W_framed: np.ndarray | None = None,
+        b_framed: np.ndarray | None = None,
+        **params: Any,
+    ) -> RoleModel:
+        heads = {"main": _Head.from_dense(W_main, b_main), "fine": _Head.from_dense(W_fine, b_fine)}
+        if W_framed is not None and b_framed is not None:
+            heads["framed"] = _Head.from_dense(W_framed, b_framed)
+        return cls(heads, params)
+
+    # -- inference ------------------------------------------------------------------
+    def predict_proba(self, X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        return softmax(self.heads["main"].logits(X)), softmax(self.heads["fine"].logits(X))
+
+    def framed_proba(self, X: sparse.csr_matrix) -> np.ndarray | None:
+        head = self.heads.get("framed")
+        if head is None:
+            return None
+        z = head.logits(X)[:, 0]
+        return 1.0 / (1.0 + np.exp(-z))
+
+    # -- persistence ----------------------------------------------------------------
+    def save(self, path: Path, meta: dict[str, Any]) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, np.ndarray] = {}
+        for name, h in self.heads.items():
+            arrays[f"{name}_rows"] = h.rows.astype(np.int32)
+            arrays[f"{name}_W"] = h.W.astype(np.float16)
+            arrays[f"{name}_b"] = h.b.astype(np.float32)
+        np.savez_compressed(path / "weights.npz", **arrays)
+        meta = {
+            **meta,
+            "params": self.params,
+            "main_roles": list(MAIN_ROLES),
+            "fine_roles": list(FINE_ROLES),
+            "heads": sorted(self.heads),
+            "format": "npz sparse rows of hashed weights (see backends/framing/model.py)",
+        }
+        (path / "meta.json").write_text(
+            json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8"
+        )
+        self.meta = meta
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> RoleModel:
+        path = Path(path) if path is not None else default_model_dir()
+        meta_path, w_path = path / "meta.json", path / "weights.npz"
+        if not meta_path.exists() or not w_path.exists():
+            raise ModelError(
+                f"[E031] no framing model in {str(path)!r}: expected meta.json and "
+                "weights.npz. Train one with `narrascope framing train` or "
+                "`python -m narrascope.train.framing train`."
+            )
+        meta = json.loads(meta_path.read_text("utf-8"))
+        if list(meta.get("fine_roles", [])) != list(FINE_ROLES):
+            raise ModelError(
+                f"[E032] framing model in {str(path)!r} has fine roles "
+                f"{meta.get('fine_roles')} but this narrascope expects {list(FINE_ROLES)}"
+            )
+        params = meta["params"]
+        dim = 1 << int(params["bits"])
+        heads: dict[str, _Head] = {}
+        with np.load(w_path, allow_pickle=False) as z:
+            for name in meta["heads"]:
+                heads[name] = _Head(z[f"{name}_rows"], z[f"{name}_W"], z[f"{name}_b"], dim)
+        model = cls(heads, params)
+        model.meta = meta
+        return model
+
+
+@lru_cache(maxsize=4)
+def load_cached(path: str | None) -> RoleModel:
+    """Load a model once per process."""
+    return RoleModel.load(path)
+
+
+def fine_roles_of(main: str) -> Sequence[str]:
+    return role_taxonomy()[main]

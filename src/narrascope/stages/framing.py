@@ -1,0 +1,161 @@
+"""Stage ``framing``: who is cast as protagonist, antagonist or innocent.
+
+Backend ``framing.linear.v1``: the shipped linear role model
+(``models/framing``, trained by :mod:`narrascope.train.framing` on SemEval-2025 Task 10
+subtask 1) scores every entity mention; mentions of one entity share evidence. For each
+mention and each entity it writes the main role (Protagonist / Antagonist / Innocent),
+fine roles (22, restricted to the main role) with scores, and for each entity the
+sentences that support the role as verbatim evidence.
+
+It abstains (``main_role = None``) when the model's "framed" head says nothing in the
+text frames the mention/entity (threshold ``framed_threshold``, calibrated on
+out-of-fold predictions and stored in the model's ``meta.json``). SemEval gold only
+annotates framed mentions, so the "framed" head is trained with the gold mentions as
+positives and the other mentions found by ``entities.rules.v1`` in the same articles as
+negatives. Common-noun GROUP candidates ("the victims") that end up without a role are
+removed from the output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..backends.framing.features import featurize_article
+from ..backends.framing.model import RoleModel, decode, load_cached
+from ..document import Document
+from ..registry import stages
+from .base import Stage
+
+
+@stages.register("framing.linear.v1", stage="framing", requires=("entities",), assigns=("roles",))
+class LinearFraming(Stage):
+    """Linear role model (hashed context features) for entity mentions, 5 languages."""
+
+    name = "framing.linear.v1"
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        framed_threshold: float | None = None,
+        keep_unframed_groups: bool = False,
+        evidence: int = 2,
+    ) -> None:
+        self.model_path = model
+        self._threshold = framed_threshold
+        self.keep_unframed_groups = keep_unframed_groups
+        self.evidence = evidence
+
+    @property
+    def model(self) -> RoleModel:
+        return load_cached(self.model_path)
+
+    @property
+    def threshold(self) -> float:
+        if self._threshold is not None:
+            return float(self._threshold)
+        return float(self.model.params.get("framed_threshold", 0.5))
+
+    def __call__(self, doc: Document) -> Document:
+        spans = doc.spans.get("entities") or []
+        ents = doc.data.get("entities") or []
+        if not spans or not ents:
+            return doc
+        model = self.model
+        lang = (doc.language or "en").lower()
+        sents = [(s.start, s.end) for s in doc.spans.get("sentences", ())]
+        X = featurize_article(
+            doc.text, lang, sents, [(s.start, s.end) for s in spans],
+            bits=model.bits, lang_features=model.lang_features,
+        )  # fmt: skip
+        Pm, Pf = model.predict_proba(X)
+        framed = model.framed_proba(X)
+        if framed is None:
+            framed = np.ones(len(spans))
+        thr = self.threshold
+        mix = model.entity_mix
+        drop: set[int] = set()
+        for ent in ents:
+            idx = list(ent["mentions"])
+            if not idx:
+                continue
+            w = framed[idx] + 1e-6
+            em = (Pm[idx] * w[:, None]).sum(0) / w.sum()
+            ef = (Pf[idx] * w[:, None]).sum(0) / w.sum()
+            e_framed = float(framed[idx].max())
+            for i in idx:
+                sp = spans[i]
+                if framed[i] >= thr:
+                    role, score, fine = decode(
+                        (1 - mix) * Pm[i] + mix * em, (1 - mix) * Pf[i] + mix * ef,
+                        second_ratio=model.second_ratio,
+                    )  # fmt: skip
+                    sp.attrs.update(
+                        main_role=role, fine_roles=[f for f, _ in fine],
+                        role_score=round(score * float(framed[i]), 4),
+                    )  # fmt: skip
+                else:
+                    sp.attrs.update(main_role=None, fine_roles=[], role_score=None)
+            if e_framed >= thr:
+                role, score, fine = decode(em, ef, second_ratio=model.second_ratio)
+                ent["main_role"] = role
+                ent["main_role_score"] = round(score * e_framed, 4)
+                ent["fine_roles"] = [{"label": f, "score": round(s, 4)} for f, s in fine]
+                ent["evidence"] = self._evidence(doc, spans, idx, framed, Pm, role)
+            else:
+                ent["main_role"], ent["main_role_score"] = None, 0.0
+                ent["fine_roles"], ent["evidence"] = [], []
+                if ent.get("type") == "GROUP" and not self.keep_unframed_groups:
+                    drop.add(ent["id"])
+        if drop:
+            _drop_entities(doc, drop)
+        return doc
+
+    def _evidence(
+        self,
+        doc: Document,
+        spans: list[Any],
+        idx: list[int],
+        framed: np.ndarray,
+        Pm: np.ndarray,
+        role: str,
+    ) -> list[dict[str, Any]]:
+        from ..backends.framing.model import MAIN_ROLES
+
+        r = MAIN_ROLES.index(role)
+        scored = sorted(idx, key=lambda i: -float(framed[i] * Pm[i, r]))
+        out: list[dict[str, Any]] = []
+        seen: set[tuple[int, int]] = set()
+        for i in scored:
+            sent = doc.sentence_at(spans[i].start)
+            s, e = (sent.start, sent.end) if sent is not None else (spans[i].start, spans[i].end)
+            if (s, e) in seen:
+                continue
+            seen.add((s, e))
+            out.append(doc.ref(s, e))
+            if len(out) >= self.evidence:
+                break
+        return sorted(out, key=lambda x: x["start"])
+
+    def info(self) -> dict[str, Any]:
+        meta = self.model.meta
+        return {
+            "backend": self.name,
+            "model": self.model_path or "narrascope/models/framing",
+            "model_version": meta.get("created"),
+            "training_data_digest": (meta.get("training_data") or {}).get("digest"),
+        }
+
+
+def _drop_entities(doc: Document, drop: set[str]) -> None:
+    """Remove entities (and their mention spans) and renumber mention indices."""
+    spans = doc.spans.get("entities") or []
+    keep = [i for i, s in enumerate(spans) if s.attrs.get("entity") not in drop]
+    new_index = {old: new for new, old in enumerate(keep)}
+    doc.spans["entities"] = [spans[i] for i in keep]
+    ents = [e for e in doc.data.get("entities", []) if e["id"] not in drop]
+    for e in ents:
+        e["mentions"] = [new_index[i] for i in e["mentions"] if i in new_index]
+    doc.data["entities"] = ents

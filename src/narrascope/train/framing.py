@@ -1,0 +1,444 @@
+"""Training recipe for the default entity-role model (``framing.linear.v1``).
+
+Trains on SemEval-2025 Task 10 subtask 1 (all five training languages, plus the
+reconstructed Russian release for articles ``train/RU`` lacks) and writes
+``src/narrascope/models/framing/`` (``weights.npz`` + ``meta.json``)::
+
+    python -m narrascope.train.framing train [--data DIR] [--out DIR]
+    python -m narrascope.train.framing cv [--folds 5]
+
+Model: hashed sparse features (:mod:`narrascope.backends.framing.features`), a
+multinomial logistic regression for the main role, and one for the 22 fine roles
+whose probabilities are restricted to the children of the predicted main role. The
+top fine role is always given; a second one when its probability relative to the first
+passes ``second_ratio`` (tuned on out-of-fold predictions). Mentions of the same
+entity string in an article share part of their probabilities (``entity_mix``).
+scikit-learn is needed here only; inference is numpy/scipy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from .. import __version__
+from ..backends.framing.features import featurize_article
+from ..backends.framing.model import (
+    FINE_ROLES,
+    MAIN_ROLES,
+    RoleModel,
+    decode,
+    default_model_dir,
+)
+from ..document import SCHEMA_VERSION
+from ..errors import MissingExtraError
+from ..semeval.framing_metrics import exact_match_ratio, main_role_accuracy
+from ..semeval.subtask1 import Article, load_train
+from ..stages.segment import paragraph_offsets, sentence_offsets
+
+LICENCE = (
+    "trained on research-only SemEval/PolNeAR data; weights only, no text "
+    "(SemEval-2025 Task 10 subtask 1 training data, research use)"
+)
+
+
+@dataclass
+class Matrix:
+    X: sparse.csr_matrix
+    main: np.ndarray  # int index into MAIN_ROLES
+    fine: np.ndarray  # multi-hot (n, 22)
+    groups: np.ndarray  # article index
+    lang: np.ndarray  # language code per row
+    evaluate: np.ndarray  # bool: row from train/ (not the extra RU release)
+    entity_key: list[tuple[int, str]]  # (article index, lower-cased mention)
+    X_neg: sparse.csr_matrix  # unframed candidate mentions (for the "framed" head)
+    neg_groups: np.ndarray
+
+
+def sentences_of(text: str, language: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for p_start, p_end in paragraph_offsets(text):
+        out.extend(sentence_offsets(text, p_start, p_end, language))
+    return out
+
+
+def _used_columns(X: sparse.csr_matrix, min_df: int) -> np.ndarray:
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    used = np.flatnonzero(df >= min_df)
+    return used if len(used) else np.flatnonzero(df)
+
+
+def _sklearn_lr() -> Any:
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as e:
+        raise MissingExtraError("training the framing model", "train", "scikit-learn") from e
+    return LogisticRegression
+
+
+def negative_spans(
+    text: str,
+    lang: str,
+    sents: Sequence[tuple[int, int]],
+    gold: Sequence[tuple[int, int, str]],
+    *,
+    max_negatives: int = 8,
+) -> list[tuple[int, int]]:
+    """Mentions found by entities.rules.v1 that gold does not frame.
+
+    A candidate is a negative when it overlaps no gold mention and its string is not
+    the string of a gold mention of the same article (annotators mark framed entities
+    but not every repeat of them)."""
+    from ..backends.entities.rules import find_mentions, merge
+
+    gold_strings = {g[2].lower().strip() for g in gold}
+    out = []
+    for ent in merge(find_mentions(text, lang, sents)):
+        for m in ent.mentions:
+            if any(m.start < ge and gs < m.end for gs, ge, _ in gold):
+                continue
+            if text[m.start : m.end].lower().strip() in gold_strings:
+                continue
+            out.append((m.start, m.end))
+    if len(out) > max_negatives:  # an even spread, deterministic
+        step = len(out) / max_negatives
+        out = [out[int(i * step)] for i in range(max_negatives)]
+    return out
+
+
+def build_matrix(articles: Sequence[Article], *, bits: int, **feat_kw: Any) -> Matrix:
+    blocks, mains, fines, groups, langs, evals, keys = [], [], [], [], [], [], []
+    neg_blocks, neg_groups = [], []
+    for ai, art in enumerate(articles):
+        rows = [r for r in art.mentions if r.main_role in MAIN_ROLES]
+        if not rows:
+            continue
+        lang = art.language.lower()
+        sents = sentences_of(art.text, lang)
+        negs = negative_spans(art.text, lang, sents, [(r.start, r.end, r.mention) for r in rows])
+        X = featurize_article(
+            art.text, lang, sents, [(r.start, r.end) for r in rows] + negs, bits=bits, **feat_kw
+        )
+        blocks.append(X[: len(rows)])
+        if negs:
+            neg_blocks.append(X[len(rows) :])
+            neg_groups.extend([ai] * len(negs))
+        for r in rows:
+            mains.append(MAIN_ROLES.index(r.main_role))  # type: ignore[arg-type]
+            vec = np.zeros(len(FINE_ROLES), dtype=np.int8)
+            for f in r.fine_roles:
+                if f in FINE_ROLES:
+                    vec[FINE_ROLES.index(f)] = 1
+            fines.append(vec)
+            groups.append(ai)
+            langs.append(art.language)
+            evals.append(art.source == "train")
+            keys.append((ai, r.mention.lower().strip()))
+    return Matrix(
+        sparse.vstack(blocks).tocsr(),
+        np.array(mains),
+        np.vstack(fines),
+        np.array(groups),
+        np.array(langs),
+        np.array(evals),
+        keys,
+        sparse.vstack(neg_blocks).tocsr(),
+        np.array(neg_groups),
+    )
+
+
+def fit_model(
+    X: sparse.csr_matrix,
+    main: np.ndarray,
+    fine: np.ndarray,
+    *,
+    C_main: float,
+    C_fine: float,
+    min_df: int = 2,
+    balanced: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Fit the two logistic regressions; returns (W_main, b_main, W_fine, b_fine)."""
+    LogisticRegression = _sklearn_lr()
+
+    dim = X.shape[1]
+    used = _used_columns(X, min_df)  # fit on columns seen in >= min_df rows (memory, speed)
+    X = X[:, used]
+    m = LogisticRegression(C=C_main, max_iter=300, class_weight="balanced" if balanced else None)
+    m.fit(X, main)
+    W_main = np.zeros((dim, len(MAIN_ROLES)), dtype=np.float32)
+    b_main = np.full(len(MAIN_ROLES), -30.0, dtype=np.float32)
+    W_main[np.ix_(used, m.classes_)] = m.coef_.T
+    b_main[m.classes_] = m.intercept_
+    # fine roles: one multinomial model over the (first) gold fine role; rows with
+    # several gold fine roles are repeated once per role.
+    rr, yy = [], []
+    for i in range(fine.shape[0]):
+        for j in np.flatnonzero(fine[i]):
+            rr.append(i)
+            yy.append(j)
+    f = LogisticRegression(C=C_fine, max_iter=300)
+    f.fit(X[np.array(rr)], np.array(yy))
+    W_fine = np.zeros((dim, len(FINE_ROLES)), dtype=np.float32)
+    b_fine = np.full(len(FINE_ROLES), -30.0, dtype=np.float32)
+    W_fine[np.ix_(used, f.classes_)] = f.coef_.T
+    b_fine[f.classes_] = f.intercept_
+    return W_main, b_main, W_fine, b_fine
+
+
+def fit_framed(
+    X_pos: sparse.csr_matrix, X_neg: sparse.csr_matrix, *, C: float, min_df: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Binary "is this mention framed" head: gold mentions vs other candidates."""
+    LogisticRegression = _sklearn_lr()
+
+    X = sparse.vstack([X_pos, X_neg]).tocsr()
+    y = np.r_[np.ones(X_pos.shape[0]), np.zeros(X_neg.shape[0])]
+    dim = X.shape[1]
+    used = _used_columns(X, min_df)
+    clf = LogisticRegression(C=C, max_iter=300, class_weight="balanced")
+    clf.fit(X[:, used], y)
+    W = np.zeros((dim, 1), dtype=np.float32)
+    W[used, 0] = clf.coef_[0]
+    return W, np.array([clf.intercept_[0]], dtype=np.float32)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def entity_smooth(P: np.ndarray, keys: Sequence[tuple[int, str]], mix: float) -> np.ndarray:
+    """Mix each row with the mean of the rows sharing its (article, mention) key."""
+    if mix <= 0:
+        return P
+    idx: dict[tuple[int, str], list[int]] = {}
+    for i, k in enumerate(keys):
+        idx.setdefault(k, []).append(i)
+    out = P.copy()
+    for rows in idx.values():
+        if len(rows) > 1:
+            out[rows] = (1 - mix) * P[rows] + mix * P[rows].mean(axis=0)
+    return out
+
+
+def oof_probs(
+    mat: Matrix,
+    *,
+    folds: int,
+    C_main: float,
+    C_fine: float,
+    C_framed: float | None = None,
+    balanced: bool = True,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
+    """Out-of-fold probabilities (GroupKFold by article): ``main``, ``fine`` and, with
+    ``C_framed``, ``framed_pos`` / ``framed_neg`` (framed head on gold / candidates)."""
+    from sklearn.model_selection import GroupKFold
+
+    n = mat.X.shape[0]
+    out = {
+        "main": np.zeros((n, len(MAIN_ROLES))),
+        "fine": np.zeros((n, len(FINE_ROLES))),
+        "framed_pos": np.zeros(n),
+        "framed_neg": np.zeros(mat.X_neg.shape[0]),
+    }
+    gkf = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for tr, te in gkf.split(mat.X, mat.main, mat.groups):
+        Wm, bm, Wf, bf = fit_model(
+            mat.X[tr], mat.main[tr], mat.fine[tr], C_main=C_main, C_fine=C_fine, balanced=balanced
+        )
+        out["main"][te] = _softmax(np.asarray(mat.X[te] @ Wm) + bm)
+        out["fine"][te] = _softmax(np.asarray(mat.X[te] @ Wf) + bf)
+        if C_framed is not None:
+            test_groups = set(mat.groups[te].tolist())
+            neg_te = np.isin(mat.neg_groups, list(test_groups))
+            W, b = fit_framed(mat.X[tr], mat.X_neg[~neg_te], C=C_framed)
+            out["framed_pos"][te] = _sigmoid(np.asarray(mat.X[te] @ W)[:, 0] + b[0])
+            out["framed_neg"][neg_te] = _sigmoid(np.asarray(mat.X_neg[neg_te] @ W)[:, 0] + b[0])
+    return out
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def tune_framed_threshold(pos: np.ndarray, neg: np.ndarray) -> tuple[float, dict[str, float]]:
+    """Threshold maximising F1 of framed-vs-not on out-of-fold scores."""
+    best = (0.0, 0.5, {})
+    for t in np.linspace(0.05, 0.95, 37):
+        tp = float((pos >= t).sum())
+        fp = float((neg >= t).sum())
+        fn = float((pos < t).sum())
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if f1 > best[0]:
+            best = (f1, float(t), {"precision": round(p, 4), "recall": round(r, 4),
+                                   "f1": round(f1, 4)})  # fmt: skip
+    return best[1], best[2]
+
+
+def evaluate(
+    mat: Matrix, Pm: np.ndarray, Pf: np.ndarray, *, entity_mix: float, second_ratio: float
+) -> dict[str, dict[str, float]]:
+    Pm = entity_smooth(Pm, mat.entity_key, entity_mix)
+    Pf = entity_smooth(Pf, mat.entity_key, entity_mix)
+    preds = [decode(Pm[i], Pf[i], second_ratio=second_ratio) for i in range(len(Pm))]
+    out: dict[str, dict[str, float]] = {}
+    for lang in sorted(set(mat.lang.tolist())):
+        sel = np.flatnonzero((mat.lang == lang) & mat.evaluate)
+        gold_main = [MAIN_ROLES[mat.main[i]] for i in sel]
+        gold_fine = [[FINE_ROLES[j] for j in np.flatnonzero(mat.fine[i])] for i in sel]
+        out[lang] = {
+            "n": len(sel),
+            "main_role_accuracy": round(
+                main_role_accuracy(gold_main, [preds[i][0] for i in sel]), 4
+            ),
+            "exact_match_ratio": round(
+                exact_match_ratio(gold_fine, [[f for f, _ in preds[i][2]] for i in sel]), 4
+            ),
+        }
+    langs = [v for v in out.values()]
+    out["mean"] = {
+        "n": int(sum(v["n"] for v in langs)),
+        "main_role_accuracy": round(float(np.mean([v["main_role_accuracy"] for v in langs])), 4),
+        "exact_match_ratio": round(float(np.mean([v["exact_match_ratio"] for v in langs])), 4),
+    }
+    return out
+
+
+DEFAULTS: dict[str, Any] = {
+    "bits": 19,
+    "C_main": 4.0,
+    "C_fine": 4.0,
+    "C_framed": 1.0,
+    "balanced": True,
+    "entity_mix": 0.5,
+    "second_ratio": 0.6,
+    "framed_threshold": 0.5,
+    "lang_features": True,
+}
+
+
+def data_digest(articles: Sequence[Article]) -> str:
+    h = hashlib.sha256()
+    for a in sorted(articles, key=lambda a: a.id):
+        h.update(a.id.encode())
+        for r in a.mentions:
+            h.update(f"{r.start}:{r.end}:{r.main_role}:{','.join(r.fine_roles)}".encode())
+    return "sha256:" + h.hexdigest()[:32]
+
+
+def cross_validate(
+    data_dir: Path | None = None,
+    *,
+    folds: int = 5,
+    params: dict[str, Any] | None = None,
+    tune: bool = False,
+) -> dict[str, Any]:
+    """Per-language CV figures (GroupKFold by article) of the recipe.
+
+    With ``tune`` the decoding thresholds (``entity_mix``, ``second_ratio``) are chosen
+    on the out-of-fold predictions and returned with the figures.
+    """
+    p = {**DEFAULTS, **(params or {})}
+    articles = load_train(data_dir)
+    mat = build_matrix(articles, bits=p["bits"], lang_features=p["lang_features"])
+    oof = oof_probs(
+        mat, folds=folds, C_main=p["C_main"], C_fine=p["C_fine"], C_framed=p["C_framed"],
+        balanced=p["balanced"],
+    )  # fmt: skip
+    Pm, Pf = oof["main"], oof["fine"]
+    thr, framed_metrics = tune_framed_threshold(oof["framed_pos"], oof["framed_neg"])
+    p["framed_threshold"] = round(thr, 3)
+    if tune:
+        best = None
+        for mix in (0.0, 0.3, 0.5, 0.7, 1.0):
+            for ratio in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01):
+                res = evaluate(mat, Pm, Pf, entity_mix=mix, second_ratio=ratio)
+                key = res["mean"]["main_role_accuracy"] + res["mean"]["exact_match_ratio"]
+                if best is None or key > best[0]:
+                    best = (key, mix, ratio)
+        assert best is not None
+        p["entity_mix"], p["second_ratio"] = best[1], best[2]
+    res = evaluate(mat, Pm, Pf, entity_mix=p["entity_mix"], second_ratio=p["second_ratio"])
+    return {
+        "folds": folds,
+        "params": p,
+        "per_language": res,
+        "framed_detection": {"threshold": round(thr, 3), **framed_metrics},
+    }
+
+
+def train(
+    data_dir: Path | None = None,
+    out_dir: Path | None = None,
+    *,
+    params: dict[str, Any] | None = None,
+    cv_metrics: dict[str, Any] | None = None,
+) -> Path:
+    """Fit on all training data and write ``weights.npz`` + ``meta.json``."""
+    p = {**DEFAULTS, **(params or {})}
+    articles = load_train(data_dir)
+    mat = build_matrix(articles, bits=p["bits"], lang_features=p["lang_features"])
+    Wm, bm, Wf, bf = fit_model(
+        mat.X, mat.main, mat.fine, C_main=p["C_main"], C_fine=p["C_fine"], balanced=p["balanced"]
+    )
+    Wd, bd = fit_framed(mat.X, mat.X_neg, C=p["C_framed"])
+    model = RoleModel.from_dense(Wm, bm, Wf, bf, W_framed=Wd, b_framed=bd, **p)
+    out = Path(out_dir) if out_dir else default_model_dir()
+    meta = {
+        "name": "framing.linear.v1",
+        "narrascope_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "created": time.strftime("%Y-%m-%d"),
+        "training_data": {
+            "corpus": "SemEval-2025 Task 10 subtask 1 train (EN BG PT HI RU) + "
+            "train_RU_19Jan2025_reconstructed (articles not in train/RU)",
+            "articles": len(articles),
+            "mentions": int(mat.X.shape[0]),
+            "digest": data_digest(articles),
+        },
+        "params": p,
+        "cv_metrics": cv_metrics,
+        "licence": LICENCE,
+    }
+    model.save(out, meta)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin CLI
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m narrascope.train.framing")
+    ap.add_argument("command", choices=["train", "cv"])
+    ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--params", type=str, default="{}", help="JSON overrides of DEFAULTS")
+    ap.add_argument("--no-cv", action="store_true", help="train with DEFAULTS, skip tuning")
+    args = ap.parse_args(argv)
+    params = json.loads(args.params)
+    if args.command == "train" and args.no_cv:
+        print(f"wrote {train(args.data, args.out, params=params)}")
+    elif args.command == "cv":
+        res = cross_validate(args.data, folds=args.folds, params=params, tune=True)
+        print(json.dumps(res, indent=2))
+    else:
+        res = cross_validate(args.data, folds=args.folds, params=params, tune=True)
+        path = train(args.data, args.out, params=res["params"], cv_metrics=res)
+        print(json.dumps(res, indent=2))
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
