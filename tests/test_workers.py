@@ -89,14 +89,15 @@ def test_a_span_that_misses_its_text_becomes_an_error_record(where: str) -> None
     good = Document(id="good", text=text, source="good.txt")
     bad = Document(id="bad", text=text, source="bad.txt")
     wrong = {"start": 4, "end": 9, "text": "MAYOR"}
+    # keys that no shipped stage writes, so the default pipeline keeps them as they are
     if where == "group":
-        bad.spans["claims"] = [Span(4, 9, "MAYOR")]
+        bad.spans["test_layer"] = [Span(4, 9, "MAYOR")]
     elif where == "attrs":
-        bad.spans["claims"] = [Span(4, 9, "mayor", attrs={"source": wrong})]
+        bad.spans["test_layer"] = [Span(4, 9, "mayor", attrs={"source": wrong})]
     elif where == "data":
-        bad.data["entities"] = [{"id": "E1", "evidence": [wrong]}]
+        bad.data["test_layer"] = [{"id": "E1", "evidence": [wrong]}]
     else:
-        bad.cats["narratives"] = {"narratives": [{"label": "x", "evidence": [wrong]}]}
+        bad.cats["test_layer"] = {"items": [{"label": "x", "evidence": [wrong]}]}
     lines, timings = Pipeline(load_config()).process([good, bad])
     assert [kind for kind, _ in lines] == ["doc", "error"]
     error = json.loads(lines[1][1])
