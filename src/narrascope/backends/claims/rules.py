@@ -843,7 +843,10 @@ class RuleExtractor:
                 k = c0 - 2
                 while k > a and ctx.toks[k].text == ",":
                     k -= 1
-                dash_quote = ctx.toks[c0 - 1].text in DASHES and ctx.tok_quote[k] >= 0
+                # '“...,” said X, a spokesman for ...': a quote closing right before the cue
+                dash_quote = (ctx.tok_quote[k] >= 0 and ctx.tok_quote[c0 - 1] >= 0) or (
+                    ctx.toks[c0 - 1].text in DASHES and ctx.tok_quote[k] >= 0
+                )
                 if (
                     split
                     or appositive
