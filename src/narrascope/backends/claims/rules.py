@@ -836,7 +836,11 @@ class RuleExtractor:
                     s_end < end_i
                     and ctx.toks[s_end].text == ","
                     and s_end + 1 < end_i
-                    and (lows[s_end + 1] in self.dets or lows[s_end + 1] in self.roles)
+                    and (
+                        lows[s_end + 1] in self.dets
+                        or lows[s_end + 1] in self.roles
+                        or any(lows[x] in self.roles for x in rest)
+                    )
                     and len(rest) <= 9
                     and not any(ctx.tok_quote[x] >= 0 for x in rest)
                 )
