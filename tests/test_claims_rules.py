@@ -278,3 +278,22 @@ def test_threats_are_claims_only_when_an_agent_threatens() -> None:
     )
     assert len(claims("Lena Holt said the warming threatened fish stocks.")) == 1
     assert claims("The ministry threatens Karl Berg.") == []
+
+
+def test_quote_after_a_full_stop_starts_the_next_sentence() -> None:
+    doc = analyse(
+        'Karl Berg came back. "The port is safe," he said. "We checked every crane last week.'
+    )
+    assert [c.text for c in doc.spans["claims"]] == [
+        "The port is safe,",
+        "We checked every crane last week.",
+    ]
+    assert {c.attrs["speaker"] for c in doc.spans["claims"]} == {"Karl Berg"}
+
+
+def test_inverted_cue_with_appositive_source() -> None:
+    c = only(
+        "The plan is made possible by its money, said Katie Harbath, the firm’s politics director."
+    )
+    assert c.text == "The plan is made possible by its money"
+    assert c.attrs["speaker"] == "Katie Harbath"

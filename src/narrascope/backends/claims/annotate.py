@@ -250,7 +250,7 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
             accused = [n for i, n in _agents(ctx, a, b) if keep(i, n) and i not in patients]
             trigger = ctx.span_text(trig[0][0], trig[0][1])
         elif b - a <= 6 and c.sent > 0:
-            # a short answer naming an agent ("Of course Ukraine") to a question about blame
+            # a short answer naming an agent ("Belarus, obviously.") to a question about blame
             s_prev = ctx.sent_tok[max(0, c.sent - 2)][0]
             if _find_triggers(ctx, lex.triggers, s_prev, a):
                 accused = [n for i, n in _agents(ctx, a, b) if keep(i, n)]
@@ -329,7 +329,7 @@ def _context_evidence(
     ctx: DocContext, claims: list[Claim], contents: list[tuple[int, int]]
 ) -> None:
     """Markers in the author's text around claims: "He offered no evidence.",
-    "Evidence? Obviously none.", "the disinformation machine went into action: ..."."""
+    "Evidence? Obviously none.", "the propaganda machine went to work: ..."."""
     lex = ctx.lex
     rules = (
         ("claimed_without_evidence", lex.ev_without, 2, 0),

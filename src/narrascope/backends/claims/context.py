@@ -162,7 +162,24 @@ def _doc_sentences(
                 out.append((cur, pos))
                 cur = nxt
         out.append((cur, e))
-    return out
+    # a sentence must not end with the opening mark of the next quotation
+    opens = {q.open for q in quotes}
+    fixed: list[tuple[int, int]] = []
+    for k, (s, e) in enumerate(out):
+        if fixed and fixed[-1][1] > s:
+            s = fixed[-1][1]
+            while s < e and text[s].isspace():
+                s += 1
+        if e - 1 in opens and e - 1 > s and k + 1 < len(out):
+            e2 = e - 1
+            while e2 > s and text[e2 - 1].isspace():
+                e2 -= 1
+            fixed.append((s, e2))
+            nxt_e = out[k + 1][1]
+            out[k + 1] = (e - 1, nxt_e)
+            continue
+        fixed.append((s, e))
+    return [(s, e) for s, e in fixed if e > s]
 
 
 def build_context(doc: Document) -> DocContext:

@@ -836,14 +836,21 @@ class RuleExtractor:
                     s_end < end_i
                     and ctx.toks[s_end].text == ","
                     and s_end + 1 < end_i
-                    and (lows[s_end + 1] in self.dets or lows[s_end + 1] in self.roles)
+                    and (
+                        lows[s_end + 1] in self.dets
+                        or lows[s_end + 1] in self.roles
+                        or any(lows[x] in self.roles for x in rest)
+                    )
                     and len(rest) <= 9
                     and not any(ctx.tok_quote[x] >= 0 for x in rest)
                 )
                 k = c0 - 2
                 while k > a and ctx.toks[k].text == ",":
                     k -= 1
-                dash_quote = ctx.toks[c0 - 1].text in DASHES and ctx.tok_quote[k] >= 0
+                # '“...,” said X, a spokesman for ...': a quote closing right before the cue
+                dash_quote = (ctx.tok_quote[k] >= 0 and ctx.tok_quote[c0 - 1] >= 0) or (
+                    ctx.toks[c0 - 1].text in DASHES and ctx.tok_quote[k] >= 0
+                )
                 if (
                     split
                     or appositive
