@@ -180,3 +180,23 @@ def test_unsupported_language_is_flagged_or_abstains(model: LinearNarrativeModel
     doc2 = SentencexSegmenter()(Document(id="y", text="Das Heer marschiert.", language="de"))
     rec2 = LinearNarratives.from_model(model, unsupported="abstain")(doc2).cats["narratives"]
     assert rec2["narratives"] == [] and rec2["abstained"] is True
+
+
+def test_child_weight_lifts_a_narrative_through_its_subnarrative(
+    model: LinearNarrativeModel,
+) -> None:
+    from narrascope.backends.narratives_linear import DecisionParams, decide, with_children
+
+    p = np.full(len(model.labels), 0.01)
+    p[model.other_idx] = 0.3
+    j = 0
+    kid = int(model.sub_idx[np.nonzero(model.sub_parent == j)[0][0]])
+    p[kid] = 0.9
+    mixed = with_children(model, p, 0.5)
+    assert mixed[model.narr_idx[j]] == pytest.approx(0.5 * 0.01 + 0.5 * 0.9)
+    assert mixed[kid] == p[kid] and mixed[model.other_idx] == p[model.other_idx]
+    # without the children the weak narrative loses against Other; with them it wins
+    assert decide(model, p, DecisionParams()).narrative_labels == ["Other"]
+    pred = decide(model, p, DecisionParams(child_weight=0.5))
+    assert pred.narrative_labels == [model.taxonomy.narratives[j]]
+    assert model.labels[kid] in pred.subnarrative_labels

@@ -51,6 +51,8 @@ class DecisionParams:
     other_scale: float = 1.0  # multiplies P(Other) before comparing it with narrative sets
     label_scale: float = 1.0  # multiplies narrative probabilities
     sub_scale: float = 1.0  # multiplies subnarrative probabilities
+    # a narrative's probability becomes (1 - w) * own + w * max over its subnarratives
+    child_weight: float = 0.0
     max_narratives: int = 6
     max_subnarratives: int = 8
     per_language: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -310,12 +312,27 @@ def _expected_f1(sel_sum: float, k: int, total: float) -> float:
     return 2.0 * sel_sum / (k + total) if k + total > 0 else 0.0
 
 
+def with_children(model: LinearNarrativeModel, p: np.ndarray, w: float) -> np.ndarray:
+    """Narrative probabilities mixed with their best subnarrative's: ``(1-w) p + w max``.
+
+    ``p`` is ``(L,)`` or ``(n, L)``; a copy is returned.
+    """
+    p = np.array(p, dtype=np.float64, copy=True)
+    flat = p.reshape(-1, p.shape[-1])
+    kids = np.zeros((flat.shape[0], len(model.narr_idx)))
+    np.maximum.at(kids.T, model.sub_parent, flat[:, model.sub_idx].T)
+    flat[:, model.narr_idx] = (1.0 - w) * flat[:, model.narr_idx] + w * kids
+    return flat.reshape(p.shape)
+
+
 def decide(
     model: LinearNarrativeModel, p: np.ndarray, prm: DecisionParams | None = None
 ) -> Prediction:
     """Hierarchy-consistent labels maximising the (approximate) expected samples-F1."""
     prm = prm or model.decision
     tax = model.taxonomy
+    if prm.child_weight > 0:
+        p = with_children(model, p, prm.child_weight)
     proba = {lab: float(p[i]) for i, lab in enumerate(model.labels)}
     p_other = min(1.0, float(p[model.other_idx]) * prm.other_scale)
     pn = np.clip(p[model.narr_idx] * prm.label_scale, 0.0, 1.0)
