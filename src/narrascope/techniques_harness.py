@@ -249,10 +249,10 @@ def span_prf(
         for t, s, e in pred.get(doc, ()):
             p_by[t].append((s, e))
         for t, ps in p_by.items():
-            for s in ps:
+            for sp in ps:
                 n_pred += 1
-                if s[1] > s[0]:
-                    p_sum += min(1.0, _covered(s, g_by.get(t, [])) / (s[1] - s[0]))
+                if sp[1] > sp[0]:
+                    p_sum += min(1.0, _covered(sp, g_by.get(t, [])) / (sp[1] - sp[0]))
         for t, gs in g_by.items():
             for g in gs:
                 n_gold += 1

@@ -59,7 +59,7 @@ class LinearTechniques(Stage):
         model: str | None = None,
         transfer_languages: tuple[str, ...] | list[str] = ("uk", "bg", "pt", "es"),
         max_cues_per_technique: int = 5,
-        cue_min_precision: float = 0.5,
+        cue_min_precision: float = 0.3,
         cue_assign_ratio: float | None = 0.5,
     ) -> None:
         self.model_path = str(model or DEFAULT_MODEL_DIR)
@@ -153,17 +153,12 @@ class LinearTechniques(Stage):
         for label in CUE_TECHNIQUES:
             if label not in model.labels:
                 continue
-            pattern = model.cue_pattern(label)
-            if pattern is None:
-                continue
             k = model.labels.index(label)
-            cues = model.span_lexicons[label]
-            found = []
-            for m in pattern.finditer(doc.text, para.start, para.end):
-                key = " ".join(m.group(0).lower().split())
-                prec = cues.get(key, 0.0)
-                if prec >= self.cue_min_precision:
-                    found.append((m.start(), m.end(), prec))
+            found = [
+                c
+                for c in model.find_cues(doc.text, para.start, para.end, label)
+                if c[2] >= self.cue_min_precision
+            ]
             if found:
                 found.sort(key=lambda t: -t[2])
                 out[k] = sorted(found[: self.max_cues])

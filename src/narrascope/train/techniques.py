@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
-from ..backends.techniques.features import FeatureConfig, Featurizer, tokens
+from ..backends.techniques.features import _WORD, FeatureConfig, Featurizer
 from ..backends.techniques.model import LinearScorer, TechniqueModel, sigmoid, stack_features
 from ..document import SCHEMA_VERSION
 from ..techniques_harness import LANGS, Article, micro_f1, read_language, trimmed
@@ -197,7 +197,7 @@ def tune_thresholds(
     proba: np.ndarray, y: np.ndarray, *, grid: Sequence[float] | None = None, rounds: int = 2
 ) -> np.ndarray:
     """Per-label thresholds maximising micro-F1 by coordinate ascent (start: 0.5)."""
-    grid = np.asarray(grid if grid is not None else np.arange(0.05, 0.951, 0.025))
+    values = np.asarray(grid if grid is not None else np.arange(0.05, 0.951, 0.025))
     n_labels = y.shape[1]
     thr = np.full(n_labels, 0.5)
     pred = proba >= thr
@@ -215,7 +215,7 @@ def tune_thresholds(
             base_tp = tp - int((cur & col_y).sum())
             base_np = npred - int(cur.sum())
             best = (f1(tp, npred), thr[k])
-            for t in grid:
+            for t in values:
                 m = col_p >= t
                 cand = f1(base_tp + int((m & col_y).sum()), base_np + int(m.sum()))
                 if cand > best[0] + 1e-9:
@@ -227,52 +227,92 @@ def tune_thresholds(
     return thr
 
 
-def _norm_phrase(s: str) -> str:
-    return " ".join(tokens(s.lower()))
-
-
 def mine_span_lexicons(
     articles: Sequence[Article],
     techniques: Sequence[str] = SPAN_LEXICON_TECHNIQUES,
     *,
     max_words: int = 3,
-    min_count: int = 2,
-    min_precision: float = 0.3,
-    max_per_technique: int = 4000,
+    min_inside: int = 2,
+    min_precision: float = 0.25,
+    max_per_technique: int = 5000,
 ) -> dict[str, dict[str, float]]:
-    """Short gold spans that are reliable cues: phrase -> precision in training text.
+    """Cue phrases (1-3 word tokens) for placing short spans: phrase -> precision.
 
-    Precision = (times the phrase is a gold span of the technique) / (times it occurs
-    in the training text at all). Only words and short n-grams are kept, no sentences.
+    Precision = (occurrences lying inside a gold span of the technique) / (occurrences
+    in the training text). Kept: at least ``min_inside`` occurrences inside spans, at
+    least one token of 3+ letters, precision >= ``min_precision``. Words and short
+    n-grams only, no sentences.
     """
-    span_counts: dict[str, Counter[str]] = {t: Counter() for t in techniques}
+    inside: dict[str, Counter[str]] = {t: Counter() for t in techniques}
+    total: Counter[str] = Counter()
+    per_article = []
     for art in articles:
+        toks = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(art.text)]
+        covered: dict[str, np.ndarray] = {}
         for tech, s, e in art.spans:
-            if tech in span_counts:
-                ph = _norm_phrase(art.text[s:e])
-                if ph and len(ph.split()) <= max_words and any(ch.isalpha() for ch in ph):
-                    span_counts[tech][ph] += 1
-    candidates = {p for c in span_counts.values() for p, n in c.items() if n >= min_count}
-    occurrences: Counter[str] = Counter()
-    for art in articles:
-        tk = tokens(art.text.lower())
+            if tech in inside:
+                mask = covered.setdefault(tech, np.zeros(len(art.text) + 1, np.int32))
+                mask[s] += 1
+                mask[e] -= 1
+        cov = {t: np.cumsum(m)[:-1] > 0 for t, m in covered.items()}
+        cum = {t: np.concatenate([[0], np.cumsum(~c)]) for t, c in cov.items()}
+        per_article.append(toks)
         for n in range(1, max_words + 1):
-            for i in range(len(tk) - n + 1):
-                ph = " ".join(tk[i : i + n])
-                if ph in candidates:
-                    occurrences[ph] += 1
+            for i in range(len(toks) - n + 1):
+                phrase = " ".join(t[2] for t in toks[i : i + n])
+                s0, e0 = toks[i][0], toks[i + n - 1][1]
+                for tech, c in cum.items():
+                    if c[e0] - c[s0] == 0:  # every character inside a span
+                        inside[tech][phrase] += 1
+    candidates = {p for c in inside.values() for p, k in c.items() if k >= min_inside}
+    for toks in per_article:
+        for n in range(1, max_words + 1):
+            for i in range(len(toks) - n + 1):
+                phrase = " ".join(t[2] for t in toks[i : i + n])
+                if phrase in candidates:
+                    total[phrase] += 1
     out: dict[str, dict[str, float]] = {}
-    for tech, counts in span_counts.items():
+    for tech, counts in inside.items():
         cues = {}
-        for ph, n in counts.items():
-            if n < min_count:
+        for ph, k in counts.items():
+            words = ph.split()
+            if k < min_inside or not any(sum(ch.isalpha() for ch in w) >= 3 for w in words):
                 continue
-            prec = n / max(occurrences[ph], n)
+            if not (any(ch.isalnum() for ch in words[0]) and any(ch.isalnum() for ch in words[-1])):
+                continue
+            prec = k / max(total[ph], k)
             if prec >= min_precision:
                 cues[ph] = round(prec, 3)
         best = sorted(cues.items(), key=lambda kv: (-kv[1], kv[0]))[:max_per_technique]
         out[tech] = dict(sorted(best))
     return out
+
+
+CURATED_CUE_WEIGHT = 0.5
+
+
+def curated_cues() -> dict[str, dict[str, float]]:
+    """Team-written cue words of taxonomy/techniques.json, tokenised like the lexicon."""
+    spec = json.loads(TAXONOMY.read_text("utf-8"))
+    out: dict[str, dict[str, float]] = {}
+    for t in spec["techniques"]:
+        for words in (t.get("cues") or {}).values():
+            for w in words:
+                phrase = " ".join(m.group(0).lower() for m in _WORD.finditer(w))
+                if phrase:
+                    out.setdefault(t["name"], {})[phrase] = CURATED_CUE_WEIGHT
+    return out
+
+
+def span_lexicons(articles: Sequence[Article]) -> dict[str, dict[str, float]]:
+    """Mined cue lexicon merged with the curated cues (the higher weight wins)."""
+    mined = mine_span_lexicons(articles)
+    for tech, cues in curated_cues().items():
+        merged = mined.setdefault(tech, {})
+        for phrase, w in cues.items():
+            merged[phrase] = max(w, merged.get(phrase, 0.0))
+        mined[tech] = dict(sorted(merged.items()))
+    return mined
 
 
 def corpus_digest(articles: Sequence[Article]) -> str:
@@ -422,7 +462,7 @@ def cross_validate_stage(
         train_arts = [a for i, a in enumerate(articles) if cv.fold_of_article[i] != k]
         model = TechniqueModel(
             labels=labels, categories=categories, features=config, scorer=cv.scorers[k],
-            thresholds=fold_thresholds(cv, k), span_lexicons=mine_span_lexicons(train_arts),
+            thresholds=fold_thresholds(cv, k), span_lexicons=span_lexicons(train_arts),
             languages=sorted({a.lang for a in articles}), version=f"cv-fold{k}",
             stack_weights=cv.stackers[k][0] if cv.stackers else None,
             stack_bias=cv.stackers[k][1] if cv.stackers else None,
@@ -487,7 +527,7 @@ def _triples(corpus: Corpus, labels: Sequence[str], y: np.ndarray, mask: np.ndar
     for i in np.flatnonzero(mask):
         ai, no = corpus.keys[i]
         for k in np.flatnonzero(y[i]):
-            out.add((corpus.articles[ai].id, no, labels[k]))
+            out.add((corpus.articles[ai].id, no, labels[int(k)]))
     return out
 
 
@@ -531,7 +571,7 @@ def train_model(
         features=config,
         scorer=scorer,
         thresholds=thresholds,
-        span_lexicons=mine_span_lexicons(articles),
+        span_lexicons=span_lexicons(articles),
         languages=sorted({a.lang for a in articles}),
         version=time.strftime("%Y%m%d"),
         stack_weights=stack_w,
@@ -575,7 +615,7 @@ def run_training(
     corpus = make_corpus(articles, labels)
     cv = cross_val_proba(corpus, labels, n_folds=n_folds, keep_models=True, progress=progress)
     if save_oof is not None:
-        np.savez(save_oof, first=cv.first_stage, second=cv.proba, y=cv.corpus.y,
+        np.savez(save_oof, first=np.asarray(cv.first_stage), second=cv.proba, y=cv.corpus.y,
                  langs=cv.corpus.langs, fold=cv.fold_of_row)  # fmt: skip
     pred = cross_fitted_predictions(cv)
     first = CVResult(cv.first_stage if cv.first_stage is not None else cv.proba,

@@ -22,7 +22,7 @@ import itertools
 import math
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -173,7 +173,7 @@ class Featurizer:
         self.config = config or FeatureConfig()
         self.lexicons: dict[str, frozenset[str]] = {}
 
-    def set_lexicons(self, lexicons: dict[str, Sequence[str]]) -> None:
+    def set_lexicons(self, lexicons: Mapping[str, Sequence[str]]) -> None:
         """Per-technique cue words (lower-case unigrams/bigrams) used as meta features."""
         self.lexicons = {k: frozenset(v) for k, v in lexicons.items()}
 

@@ -14,7 +14,6 @@ thresholds and rely on the shared character n-grams (cross-lingual transfer).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import ModelError
-from .features import FeatureConfig, Featurizer, Rows
+from .features import _WORD, FeatureConfig, Featurizer, Rows
 
 FORMAT_VERSION = 1
 
@@ -163,38 +162,52 @@ class TechniqueModel:
         return language in self.languages
 
     # -- span cues -------------------------------------------------------------------
-    def cue_pattern(self, technique: str) -> re.Pattern[str] | None:
-        """A compiled regex matching the cue phrases of ``technique`` (longest first)."""
-        if technique not in self._span_res:
-            cues = self.span_lexicons.get(technique) or {}
-            if not cues:
-                self._span_res[technique] = None
+    def find_cues(
+        self, text: str, start: int, end: int, technique: str
+    ) -> list[tuple[int, int, float]]:
+        """Cue phrases of ``technique`` in ``text[start:end]``: ``(start, end, weight)``.
+
+        Phrases are matched on the same tokens the lexicon was mined with (word tokens,
+        lower-cased), longest first and without overlaps, in one left-to-right pass.
+        """
+        cues = self.span_lexicons.get(technique)
+        if not cues:
+            return []
+        max_n = self._span_res.get(technique)
+        if max_n is None:
+            max_n = max(len(c.split()) for c in cues)
+            self._span_res[technique] = max_n
+        toks = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text, start, end)]
+        out = []
+        i = 0
+        while i < len(toks):
+            hit = None
+            for n in range(min(max_n, len(toks) - i), 0, -1):
+                phrase = " ".join(t[2] for t in toks[i : i + n])
+                weight = cues.get(phrase)
+                if weight is not None:
+                    hit = (toks[i][0], toks[i + n - 1][1], float(weight), n)
+                    break
+            if hit is None:
+                i += 1
             else:
-                alts = sorted(cues, key=len, reverse=True)
-                body = "|".join(r"\s+".join(map(re.escape, c.split())) for c in alts)
-                self._span_res[technique] = re.compile(
-                    rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE | re.UNICODE
-                )
-        return self._span_res[technique]
+                out.append(hit[:3])
+                i += hit[3]
+        return out
 
     # -- persistence -------------------------------------------------------------------
     def save(self, path: str | Path, *, meta: dict[str, Any] | None = None) -> None:
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(
-            out / "weights.npz",
-            buckets=self.scorer.buckets.astype(np.int32),
-            weights=self.scorer.weights.astype(np.float16),
-            bias=self.scorer.bias.astype(np.float32),
-            **(
-                {
-                    "stack_weights": np.asarray(self.stack_weights, np.float32),
-                    "stack_bias": np.asarray(self.stack_bias, np.float32),
-                }
-                if self.stack_weights is not None
-                else {}
-            ),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "buckets": self.scorer.buckets.astype(np.int32),
+            "weights": self.scorer.weights.astype(np.float16),
+            "bias": self.scorer.bias.astype(np.float32),
+        }
+        if self.stack_weights is not None and self.stack_bias is not None:
+            arrays["stack_weights"] = np.asarray(self.stack_weights, np.float32)
+            arrays["stack_bias"] = np.asarray(self.stack_bias, np.float32)
+        np.savez_compressed(out / "weights.npz", **arrays)  # type: ignore[arg-type]
         spec = {
             "format_version": FORMAT_VERSION,
             "version": self.version,
