@@ -1,0 +1,263 @@
+"""The shipped persuasion-technique model: hashed linear scorer + thresholds + span locator.
+
+Stored as ``weights.npz`` (numpy arrays, loaded with ``allow_pickle=False``) and
+``model.json`` (labels, feature settings, thresholds, lexicons) plus ``meta.json``.
+Inference is numpy only.
+
+Scoring a paragraph: ``p = sigmoid(x . W[:, k] + b[k])`` for every technique ``k``,
+where ``x`` is the hashed feature row of :mod:`.features`; the technique is assigned when
+``p >= threshold[language][k]``. Thresholds were tuned per language on out-of-fold
+predictions to maximise micro-F1. Languages outside the training set use the pooled
+thresholds and rely on the shared character n-grams (cross-lingual transfer).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import ModelError
+from .features import _WORD, FeatureConfig, Featurizer, Rows
+
+FORMAT_VERSION = 1
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+@dataclass
+class LinearScorer:
+    """Weights over the hashed buckets seen in training (others score 0)."""
+
+    buckets: np.ndarray  # sorted int64 bucket ids with a weight row
+    weights: np.ndarray  # (len(buckets), n_labels) float16/float32
+    bias: np.ndarray  # (n_labels,)
+    _dense: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.buckets = np.asarray(self.buckets, np.int64)
+        self.weights = np.asarray(self.weights, np.float32)
+        self.bias = np.asarray(self.bias, np.float32)
+
+    def _row_of_bucket(self, bits: int) -> np.ndarray:
+        """Dense bucket -> weight-row map (-1 = no weight), built once."""
+        if self._dense is None or len(self._dense) != 1 << bits:
+            lookup = np.full(1 << bits, -1, np.int32)
+            lookup[self.buckets] = np.arange(len(self.buckets), dtype=np.int32)
+            self._dense = lookup
+        return self._dense
+
+    def decision(self, rows: Rows, *, bits: int) -> np.ndarray:
+        """(n_rows, n_labels) linear scores ``x . W + b``."""
+        from scipy import sparse
+
+        out = np.tile(self.bias, (rows.n_rows, 1))
+        if len(rows.cols) == 0 or len(self.buckets) == 0:
+            return out
+        idx = self._row_of_bucket(bits)[rows.cols]
+        keep = idx >= 0
+        x = sparse.csr_matrix(
+            (rows.vals[keep], (rows.rows[keep], idx[keep])),
+            shape=(rows.n_rows, len(self.buckets)),
+        )
+        return out + x @ self.weights
+
+
+def stack_features(
+    proba: np.ndarray, lengths: Sequence[int], lang_index: int, n_langs: int
+) -> np.ndarray:
+    """Second-stage inputs of each paragraph: its first-stage probabilities, those of its
+    neighbours, the article's mean and max, language and length."""
+    n, n_labels = proba.shape
+    zero = np.zeros((1, n_labels), proba.dtype)
+    prev = np.vstack([zero, proba[:-1]]) if n else proba
+    nxt = np.vstack([proba[1:], zero]) if n else proba
+    mean = np.broadcast_to(proba.mean(0) if n else zero[0], (n, n_labels))
+    mx = np.broadcast_to(proba.max(0) if n else zero[0], (n, n_labels))
+    lang = np.zeros((n, n_langs + 1), proba.dtype)
+    lang[:, lang_index] = 1.0
+    ln = np.log1p(np.asarray(lengths, np.float32))[:, None] / 8.0
+    pos = np.zeros((n, 3), proba.dtype)
+    if n:
+        pos[0, 0] = 1.0
+        pos[:, 1] = np.arange(n) / max(n - 1, 1)
+        pos[:, 2] = np.log1p(n) / 5.0
+    return np.hstack([proba, prev, nxt, mean, mx, lang, ln, pos]).astype(np.float32)
+
+
+@dataclass
+class TechniqueModel:
+    labels: list[str]
+    categories: dict[str, str]
+    features: FeatureConfig
+    scorer: LinearScorer
+    thresholds: dict[str, list[float]]  # language -> per-label threshold; "*" = pooled
+    feature_lexicons: dict[str, list[str]] = field(default_factory=dict)
+    # technique -> cue phrase -> weight (for placing short spans)
+    span_lexicons: dict[str, dict[str, float]] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)
+    version: str = "0"
+    # second stage (article context): (n_stack_features, n_labels) weights and bias
+    stack_weights: np.ndarray | None = None
+    stack_bias: np.ndarray | None = None
+    _featurizer: Featurizer | None = field(default=None, repr=False)
+    _span_res: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # -- features and scores ---------------------------------------------------------
+    @property
+    def featurizer(self) -> Featurizer:
+        if self._featurizer is None:
+            fz = Featurizer(self.features)
+            fz.set_lexicons(self.feature_lexicons)
+            self._featurizer = fz
+        return self._featurizer
+
+    def predict_proba(
+        self,
+        paragraphs: Sequence[str],
+        language: str | None,
+        *,
+        context: bool = True,
+        words_only: bool = False,
+    ) -> np.ndarray:
+        """(n_paragraphs, n_labels) probabilities. ``context=False`` skips the second
+        stage and ``words_only=True`` scores only the word features (both used to rank
+        the sentences of a paragraph cheaply)."""
+        if not paragraphs:
+            return np.zeros((0, len(self.labels)), np.float32)
+        rows = self.featurizer.transform(paragraphs, language, words_only=words_only)
+        proba = sigmoid(self.scorer.decision(rows, bits=self.features.bits))
+        if context and self.stack_weights is not None and self.stack_bias is not None:
+            feats = self.stack_inputs(proba, [len(p) for p in paragraphs], language)
+            proba = sigmoid(feats @ self.stack_weights + self.stack_bias)
+        return proba
+
+    def stack_inputs(
+        self, proba: np.ndarray, lengths: Sequence[int], language: str | None
+    ) -> np.ndarray:
+        langs = list(self.features.languages)
+        idx = langs.index(language) if language in langs else len(langs)
+        return stack_features(proba.astype(np.float32), lengths, idx, len(langs))
+
+    def thresholds_for(self, language: str | None) -> np.ndarray:
+        key = language if language in self.thresholds else "*"
+        return np.asarray(self.thresholds[key], np.float32)
+
+    def predict(
+        self, paragraphs: Sequence[str], language: str | None
+    ) -> tuple[list[list[str]], np.ndarray]:
+        """Technique sets per paragraph (labels in taxonomy order) and probabilities."""
+        proba = self.predict_proba(paragraphs, language)
+        thr = self.thresholds_for(language)
+        sets = [[self.labels[k] for k in np.flatnonzero(row >= thr)] for row in proba]
+        return sets, proba
+
+    def supports(self, language: str | None) -> bool:
+        return language in self.languages
+
+    # -- span cues -------------------------------------------------------------------
+    def find_cues(
+        self, text: str, start: int, end: int, technique: str
+    ) -> list[tuple[int, int, float]]:
+        """Cue phrases of ``technique`` in ``text[start:end]``: ``(start, end, weight)``.
+
+        Phrases are matched on the same tokens the lexicon was mined with (word tokens,
+        lower-cased), longest first and without overlaps, in one left-to-right pass.
+        """
+        cues = self.span_lexicons.get(technique)
+        if not cues:
+            return []
+        max_n = self._span_res.get(technique)
+        if max_n is None:
+            max_n = max(len(c.split()) for c in cues)
+            self._span_res[technique] = max_n
+        toks = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text, start, end)]
+        out = []
+        i = 0
+        while i < len(toks):
+            hit = None
+            for n in range(min(max_n, len(toks) - i), 0, -1):
+                phrase = " ".join(t[2] for t in toks[i : i + n])
+                weight = cues.get(phrase)
+                if weight is not None:
+                    hit = (toks[i][0], toks[i + n - 1][1], float(weight), n)
+                    break
+            if hit is None:
+                i += 1
+            else:
+                out.append(hit[:3])
+                i += hit[3]
+        return out
+
+    # -- persistence -------------------------------------------------------------------
+    def save(self, path: str | Path, *, meta: dict[str, Any] | None = None) -> None:
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, np.ndarray] = {
+            "buckets": self.scorer.buckets.astype(np.int32),
+            "weights": self.scorer.weights.astype(np.float16),
+            "bias": self.scorer.bias.astype(np.float32),
+        }
+        if self.stack_weights is not None and self.stack_bias is not None:
+            arrays["stack_weights"] = np.asarray(self.stack_weights, np.float32)
+            arrays["stack_bias"] = np.asarray(self.stack_bias, np.float32)
+        np.savez_compressed(out / "weights.npz", **arrays)  # type: ignore[arg-type]
+        spec = {
+            "format_version": FORMAT_VERSION,
+            "version": self.version,
+            "labels": self.labels,
+            "categories": self.categories,
+            "languages": self.languages,
+            "features": self.features.to_json(),
+            "thresholds": {k: [round(float(x), 4) for x in v] for k, v in self.thresholds.items()},
+            "feature_lexicons": self.feature_lexicons,
+            "span_lexicons": self.span_lexicons,
+        }
+        (out / "model.json").write_text(
+            json.dumps(spec, ensure_ascii=False, indent=1) + "\n", "utf-8"
+        )
+        if meta is not None:
+            (out / "meta.json").write_text(
+                json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8"
+            )
+
+    @classmethod
+    def load(cls, path: str | Path) -> TechniqueModel:
+        base = Path(path)
+        try:
+            spec = json.loads((base / "model.json").read_text("utf-8"))
+            with np.load(base / "weights.npz", allow_pickle=False) as z:
+                scorer = LinearScorer(z["buckets"], z["weights"], z["bias"])
+                stack_w = z["stack_weights"] if "stack_weights" in z.files else None
+                stack_b = z["stack_bias"] if "stack_bias" in z.files else None
+        except FileNotFoundError as e:
+            raise ModelError(
+                f"[E031] technique model files missing in {str(base)!r}: expected model.json "
+                f"and weights.npz (train one with `narrascope techniques train`)"
+            ) from e
+        except (ValueError, KeyError, OSError) as e:
+            raise ModelError(f"[E032] technique model in {str(base)!r} is malformed: {e}") from e
+        if spec.get("format_version") != FORMAT_VERSION:
+            raise ModelError(
+                f"[E033] technique model format {spec.get('format_version')!r} in "
+                f"{str(base)!r}; this narrascope reads format {FORMAT_VERSION}"
+            )
+        return cls(
+            labels=list(spec["labels"]),
+            categories=dict(spec["categories"]),
+            features=FeatureConfig.from_json(spec["features"]),
+            scorer=scorer,
+            thresholds={k: list(v) for k, v in spec["thresholds"].items()},
+            feature_lexicons={k: list(v) for k, v in spec.get("feature_lexicons", {}).items()},
+            span_lexicons={k: dict(v) for k, v in spec.get("span_lexicons", {}).items()},
+            languages=list(spec.get("languages", [])),
+            version=str(spec.get("version", "0")),
+            stack_weights=stack_w,
+            stack_bias=stack_b,
+        )
