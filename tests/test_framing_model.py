@@ -151,3 +151,19 @@ def test_batch_and_single_agree(trained: tuple[RoleModel, Path, recipe.Matrix]) 
     single = [stage(_pipeline_doc(t)).data["entities"] for t, _ in TEXTS]
     batch = [d.data["entities"] for d in stage.pipe(docs)]
     assert single == batch
+
+
+def test_attach_cv_writes_tuned_thresholds(
+    trained: tuple[RoleModel, Path, recipe.Matrix], tmp_path: Path
+) -> None:
+    _, path, _ = trained
+    import shutil
+
+    target = tmp_path / "m"
+    shutil.copytree(path, target)
+    cv = {"params": {"framed_threshold": 0.31, "entity_mix": 0.7, "second_ratio": 0.8}}
+    recipe.attach_cv(target, cv)
+    loaded = RoleModel.load(target)
+    assert loaded.params["framed_threshold"] == 0.31
+    assert (loaded.entity_mix, loaded.second_ratio) == (0.7, 0.8)
+    assert loaded.meta["cv_metrics"] == cv

@@ -440,5 +440,17 @@ def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin 
         print(f"wrote {path}")
 
 
+def attach_cv(model_dir: Path, cv_result: dict[str, Any]) -> None:
+    """Write the decoding thresholds tuned on out-of-fold predictions
+    (``framed_threshold``, ``entity_mix``, ``second_ratio``) and the CV figures into a
+    model's ``meta.json`` (the weights do not depend on them)."""
+    path = Path(model_dir) / "meta.json"
+    meta = json.loads(path.read_text("utf-8"))
+    for key in ("framed_threshold", "entity_mix", "second_ratio"):
+        meta["params"][key] = cv_result["params"][key]
+    meta["cv_metrics"] = cv_result
+    path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

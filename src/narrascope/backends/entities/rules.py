@@ -421,7 +421,10 @@ def find_mentions(
                 )
             ):
                 toks = toks[1:]
-            while toks and text[toks[-1][0] : toks[-1][1]].lower() in CONNECTORS:
+            while toks and (
+                text[toks[-1][0] : toks[-1][1]].lower() in CONNECTORS
+                or text[toks[-1][0] : toks[-1][1]].lower() in STOP_CAPS
+            ):
                 toks = toks[:-1]
             if not toks:
                 continue

@@ -9,7 +9,7 @@ columns; every feature is a string ``namespace=value`` so the recipe stays reada
 - ``L1= L2= R1= R2=`` the words right before/after the mention, ``Lw= Rw=`` bags of the
   words in a window of ``window`` tokens on each side (inside the sentence)
 - ``S=`` bag of the words of the sentence holding the mention (hashed once per sentence)
-- ``c=`` character 3-4-grams of ``window_chars`` characters around the mention
+- ``c=`` character 3-4-grams of ``window_chars`` (24) characters each side of the mention
 - cue-word categories (victim, attack, accuse, hero, ...; ``taxonomy/role_cues.json``)
   near the mention (``q=``) and in its sentence (``Q=``); ``Y=`` those crossed with
   the entity's side
@@ -92,21 +92,49 @@ def cue_lexicon() -> dict[str, dict[str, list[str]]]:
 
 
 @lru_cache(maxsize=1)
-def _cue_regex() -> tuple[re.Pattern[str], list[str]]:
-    """One regex over all cue stems; the named group says the category."""
-    cats: list[str] = []
-    alts: list[str] = []
+def _cue_index() -> tuple[dict[str, tuple[str, ...]], int]:
+    """Cue stems (lower-case word prefixes) -> categories; multi-word stems keep their
+    space and are matched against word bigrams."""
+    index: dict[str, set[str]] = {}
     for cat, by_lang in cue_lexicon().items():
-        stems = sorted({s.lower() for words in by_lang.values() for s in words}, key=len)
-        if stems:
-            cats.append(cat)
-            alts.append(f"(?P<c{len(cats) - 1}>" + "|".join(re.escape(s) for s in stems) + ")")
-    return re.compile(r"\b(?:" + "|".join(alts) + r")\w*"), cats
+        for words in by_lang.values():
+            for stem in words:
+                index.setdefault(stem.lower(), set()).add(cat)
+    longest = max((len(k) for k in index), default=0)
+    return {k: tuple(sorted(v)) for k, v in index.items()}, longest
+
+
+_WORD_CUES: dict[str, tuple[str, ...]] = {}
 
 
 def _cue_categories(text_lower: str) -> list[str]:
-    pat, cats = _cue_regex()
-    return [cats[int(m.lastgroup[1:])] for m in pat.finditer(text_lower) if m.lastgroup]
+    """Cue categories of the words in ``text_lower`` (longest matching stem per word)."""
+    index, longest = _cue_index()
+    words = TOKEN.findall(text_lower)
+    out: list[str] = []
+    prev = ""
+    for w in words:
+        if prev:  # multi-word stems ("war crime", "cannon fodder") span the space
+            cand = f"{prev} {w}"
+            for k in range(min(len(cand), longest), len(prev) + 2, -1):
+                cats = index.get(cand[:k])
+                if cats is not None:
+                    out.extend(cats)
+                    break
+        hit = _WORD_CUES.get(w)
+        if hit is None:
+            hit = ()
+            for k in range(min(len(w), longest), 1, -1):
+                cats = index.get(w[:k])
+                if cats is not None:
+                    hit = cats
+                    break
+            if len(_WORD_CUES) > 500_000:
+                _WORD_CUES.clear()
+            _WORD_CUES[w] = hit
+        out.extend(hit)
+        prev = w
+    return out
 
 
 def _sentence_cues(art: ArticleFeatures, s: int, e: int) -> list[str]:
@@ -184,7 +212,7 @@ def _sentence_of(art: ArticleFeatures, start: int, end: int) -> tuple[int, int]:
 
 
 def mention_features(
-    art: ArticleFeatures, start: int, end: int, *, window: int = 6, window_chars: int = 30
+    art: ArticleFeatures, start: int, end: int, *, window: int = 6, window_chars: int = 24
 ) -> MentionFeatures:
     """Named features of the mention ``art.text[start:end]`` (end exclusive)."""
     text = art.text
@@ -286,35 +314,39 @@ def _hash_block(
     key = (block, mask, lang)
     hit = art.block_cache.get(key)
     if hit is None:
-        idx, val = _hash_named(block_features(art, block), mask, lang)
-        hit = art.block_cache[key] = (np.asarray(idx, np.int64), np.asarray(val, np.float32))
+        hit = art.block_cache[key] = _hash_named(block_features(art, block), mask, lang)
     return hit
 
 
-_HASH_CACHE: dict[tuple[str, str | None], tuple[int, int]] = {}
+_HASH_CACHE: dict[str | None, dict[str, tuple[int, int]]] = {}
+# namespaces that get no language-specific copy (article/sentence blocks, char n-grams)
+SHARED_ONLY = ("D=", "X=", "S=", "Q=", "c=")
 
 
 def _hash_named(
     row: dict[str, float], mask: int, lang: str | None
-) -> tuple[list[int], list[float]]:
-    """Hash features (and their language-prefixed copies) with a per-process cache."""
-    idx: list[int] = []
-    val: list[float] = []
-    cache = _HASH_CACHE
-    if len(cache) > 2_000_000:
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hash features (and their language-prefixed copies) with a per-process cache.
+
+    Returns column indices and values; a feature's language copy follows it.
+    """
+    cache = _HASH_CACHE.setdefault(lang, {})
+    if len(cache) > 1_000_000:
         cache.clear()
-    crc = zlib.crc32
-    for name, v in row.items():
-        hit = cache.get((name, lang))
-        if hit is None:
-            h = crc(name.encode("utf-8"))
-            hl = -1 if not lang or name.startswith("D=") else crc(f"{lang}|{name}".encode())
-            hit = cache[(name, lang)] = (h, hl)
-        idx.append(hit[0] & mask)
-        val.append(v)
-        if hit[1] >= 0:
-            idx.append(hit[1] & mask)
-            val.append(v)
+    names = list(row)
+    hits = [cache.get(n) for n in names]
+    if None in hits:
+        crc = zlib.crc32
+        for i, n in enumerate(names):
+            if hits[i] is None:
+                h = crc(n.encode("utf-8"))
+                hl = -1 if not lang or n.startswith(SHARED_ONLY) else crc(f"{lang}|{n}".encode())
+                hits[i] = cache[n] = (h, hl)
+    H = np.array(hits, dtype=np.int64).reshape(-1, 2)
+    vals = np.fromiter(row.values(), dtype=np.float32, count=len(names))
+    keep = H[:, 1] >= 0
+    idx = np.concatenate([H[:, 0], H[keep, 1]]) & mask
+    val = np.concatenate([vals, vals[keep]])
     return idx, val
 
 
@@ -346,8 +378,8 @@ def hash_mentions(
     for row in rows:
         idx, val = _hash_named(row.local, mask, lang)
         n = len(idx)
-        idx_parts.append(np.asarray(idx, np.int64))
-        val_parts.append(np.asarray(val, np.float32))
+        idx_parts.append(idx)
+        val_parts.append(val)
         for b in row.blocks:
             bi, bv = _hash_block(art, b, mask, lang)
             idx_parts.append(bi)

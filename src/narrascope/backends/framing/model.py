@@ -82,11 +82,12 @@ class _Head:
     def logits(self, X: sparse.csr_matrix) -> np.ndarray:
         if self.lookup is None:  # pragma: no cover - huge hash spaces
             raise ModelError("hash space too large")
-        X = X.tocoo()
-        cols = self.lookup[X.col]
+        X = X.tocsr()
+        cols = self.lookup[X.indices]
         keep = cols >= 0
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
         Xc = sparse.csr_matrix(
-            (X.data[keep], (X.row[keep], cols[keep])), shape=(X.shape[0], len(self.rows))
+            (X.data[keep], (rows[keep], cols[keep])), shape=(X.shape[0], len(self.rows))
         )
         return np.asarray(Xc @ self.W) + self.b
 
@@ -102,6 +103,8 @@ class RoleModel:
         self.entity_mix = float(params.get("entity_mix", 0.0))
         self.second_ratio = float(params.get("second_ratio", 1.01))
         self.meta: dict[str, Any] = {}
+        self._all: _Head | None = None
+        self._slices: dict[str, slice] = {}
 
     @classmethod
     def from_dense(
@@ -121,15 +124,40 @@ class RoleModel:
         return cls(heads, params)
 
     # -- inference ------------------------------------------------------------------
+    def _combined(self) -> _Head:
+        """All heads as one weight matrix over the union of their rows (one lookup and
+        one sparse product per batch)."""
+        if self._all is None:
+            names = [n for n in ("main", "fine", "framed") if n in self.heads]
+            rows = np.unique(np.concatenate([self.heads[n].rows for n in names]))
+            widths = [self.heads[n].W.shape[1] for n in names]
+            W = np.zeros((len(rows), sum(widths)), dtype=np.float32)
+            col = 0
+            for n, w in zip(names, widths, strict=True):
+                h = self.heads[n]
+                W[np.searchsorted(rows, h.rows), col : col + w] = h.W
+                self._slices[n] = slice(col, col + w)
+                col += w
+            b = np.concatenate([self.heads[n].b for n in names])
+            self._all = _Head(rows, W, b, 1 << self.bits)
+        return self._all
+
+    def logits(self, X: sparse.csr_matrix) -> dict[str, np.ndarray]:
+        Z = self._combined().logits(X)
+        return {n: Z[:, sl] for n, sl in self._slices.items()}
+
     def predict_proba(self, X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        return softmax(self.heads["main"].logits(X)), softmax(self.heads["fine"].logits(X))
+        Z = self.logits(X)
+        return softmax(Z["main"]), softmax(Z["fine"])
+
+    def predict_all(self, X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Main-role, fine-role and framed probabilities in one pass."""
+        Z = self.logits(X)
+        framed = 1.0 / (1.0 + np.exp(-Z["framed"][:, 0])) if "framed" in Z else None
+        return softmax(Z["main"]), softmax(Z["fine"]), framed
 
     def framed_proba(self, X: sparse.csr_matrix) -> np.ndarray | None:
-        head = self.heads.get("framed")
-        if head is None:
-            return None
-        z = head.logits(X)[:, 0]
-        return 1.0 / (1.0 + np.exp(-z))
+        return self.predict_all(X)[2]
 
     # -- persistence ----------------------------------------------------------------
     def save(self, path: Path, meta: dict[str, Any]) -> None:
