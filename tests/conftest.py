@@ -43,3 +43,21 @@ def bad_inputs_dir(tmp_path: Path) -> Path:
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+
+
+LIGHT_CONFIG = """
+[pipeline]
+stages = ["language", "segment"]
+"""
+
+
+@pytest.fixture(scope="module")
+def light_pipeline(tmp_path_factory):
+    """Only language and segment: for tests of the run machinery (streaming, workers,
+    resume, Ray), which do not need the model stages and would be slow with them.
+    Module-scoped so that module-scoped reference runs use it too."""
+    path = tmp_path_factory.mktemp("config") / "light.toml"
+    path.write_text(LIGHT_CONFIG, "utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NARRASCOPE_CONFIG", str(path))
+        yield path

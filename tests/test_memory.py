@@ -18,6 +18,8 @@ from narrascope import pipeline as pl
 from narrascope.io.readers import read_inputs
 from narrascope.pipeline import run
 
+pytestmark = pytest.mark.usefixtures("light_pipeline")
+
 WORDS = (
     "the council said on monday that new roads and a bridge would be built before winter "
     "while farmers warned that prices for grain had fallen again and the minister denied "

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from narrascope.errors import MissingExtraError
 from narrascope.pipeline import run
 
+pytestmark = pytest.mark.usefixtures("light_pipeline")
+
 SENTENCES = [
     "The mayor said the new tram line would open in May.",
     "Critics claimed the project was far over budget.",

@@ -22,6 +22,8 @@ from narrascope import pipeline as pl
 from narrascope.errors import ConfigError
 from narrascope.pipeline import run
 
+pytestmark = pytest.mark.usefixtures("light_pipeline")
+
 SUBJECTS = [
     "The city council",
     "A spokesperson for the ministry",

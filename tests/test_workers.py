@@ -10,6 +10,8 @@ import pytest
 
 from narrascope.pipeline import run
 
+pytestmark = pytest.mark.usefixtures("light_pipeline")
+
 WORDS = (
     "council minister farmers report bridge prices harvest talks flood budget plan "
     "errors spokesperson company volunteers governor analysts week spring country"

@@ -67,8 +67,14 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def load_config(
     path: str | os.PathLike[str] | None = None, overrides: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Default config, merged with the TOML file at ``path`` and then ``overrides``."""
+    """Default config, merged with the TOML file at ``path`` and then ``overrides``.
+
+    Without ``path``, the file named by the ``NARRASCOPE_CONFIG`` environment variable
+    (if set) is merged instead.
+    """
     config = default_config()
+    if path is None and os.environ.get("NARRASCOPE_CONFIG"):
+        path = os.environ["NARRASCOPE_CONFIG"]
     if path is not None:
         try:
             with open(path, "rb") as f:
