@@ -110,7 +110,8 @@ def test_english_name_calling_cues_are_marked():
         for s in doc.spans["techniques"]
         if s.label in {"Loaded_Language", "Name_Calling-Labeling"}
     }
-    assert any("illegitimate president" in m or "terrorist regime" in m for m in marked), marked
+    cues = {"illegitimate", "illegitimate president", "terrorist regime", "regime", "dictator"}
+    assert marked & cues, marked
     # the neutral paragraph gets nothing
     assert doc.cats["techniques"]["paragraphs"][2] == []
 

@@ -10,6 +10,10 @@ inside its paragraph:
 - other techniques: the sentence of the paragraph that the model scores highest for it
   (a one-sentence paragraph is its own span).
 
+A cue of weight >= ``cue_min_precision`` (0.3) also assigns its technique when the
+paragraph probability reaches ``cue_assign_ratio`` (0.3) times the threshold: in 5-fold
+CV this raised paragraph micro-F1 in every language (en +0.02).
+
 So ``cats["techniques"]["paragraphs"][i]`` is exactly the set of span labels inside
 paragraph ``i``: the two views never contradict each other.
 
@@ -60,7 +64,7 @@ class LinearTechniques(Stage):
         transfer_languages: tuple[str, ...] | list[str] = ("uk", "bg", "pt", "es"),
         max_cues_per_technique: int = 5,
         cue_min_precision: float = 0.3,
-        cue_assign_ratio: float | None = 0.5,
+        cue_assign_ratio: float | None = 0.3,
     ) -> None:
         self.model_path = str(model or DEFAULT_MODEL_DIR)
         self.transfer_languages = tuple(transfer_languages)

@@ -227,6 +227,10 @@ def tune_thresholds(
     return thr
 
 
+def _alnum(word: str) -> int:
+    return sum(ch.isalnum() for ch in word)
+
+
 def mine_span_lexicons(
     articles: Sequence[Article],
     techniques: Sequence[str] = SPAN_LEXICON_TECHNIQUES,
@@ -240,7 +244,8 @@ def mine_span_lexicons(
 
     Precision = (occurrences lying inside a gold span of the technique) / (occurrences
     in the training text). Kept: at least ``min_inside`` occurrences inside spans, at
-    least one token of 3+ letters, precision >= ``min_precision``. Words and short
+    least one token of 3+ letters, multi-word phrases start and end with a 4+ character
+    token, precision >= ``min_precision``. Words and short
     n-grams only, no sentences.
     """
     inside: dict[str, Counter[str]] = {t: Counter() for t in techniques}
@@ -278,8 +283,8 @@ def mine_span_lexicons(
             words = ph.split()
             if k < min_inside or not any(sum(ch.isalpha() for ch in w) >= 3 for w in words):
                 continue
-            if not (any(ch.isalnum() for ch in words[0]) and any(ch.isalnum() for ch in words[-1])):
-                continue
+            if len(words) > 1 and min(_alnum(words[0]), _alnum(words[-1])) < 4:
+                continue  # "and islamic", "ideology of": no function words at the edges
             prec = k / max(total[ph], k)
             if prec >= min_precision:
                 cues[ph] = round(prec, 3)
