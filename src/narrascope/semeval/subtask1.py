@@ -202,8 +202,8 @@ def predict_subtask1(
             a = align(text, r)
             fixed.append(a if a is not None else r)
         predict_rows(text, lang, fixed, model=m)
-        for r, f in zip(arows, fixed, strict=True):
-            r.main_role, r.fine_roles = f.main_role, f.fine_roles
+        for r, fixed_row in zip(arows, fixed, strict=True):
+            r.main_role, r.fine_roles = fixed_row.main_role, fixed_row.fine_roles
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "w", encoding="utf-8", newline="") as f:

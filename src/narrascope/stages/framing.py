@@ -94,7 +94,7 @@ class LinearFraming(Stage):
         framed[sel] = fr if fr is not None else 1.0
         thr = self.threshold
         mix = model.entity_mix
-        drop: set[int] = set()
+        drop: set[str] = set()
         for ent in ents:
             all_idx = list(ent["mentions"])
             idx = [i for i in all_idx if framed[i] >= 0]

@@ -273,7 +273,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 def tune_framed_threshold(pos: np.ndarray, neg: np.ndarray) -> tuple[float, dict[str, float]]:
     """Threshold maximising F1 of framed-vs-not on out-of-fold scores."""
-    best = (0.0, 0.5, {})
+    best: tuple[float, float, dict[str, float]] = (0.0, 0.5, {})
     for t in np.linspace(0.05, 0.95, 37):
         tp = float((pos >= t).sum())
         fp = float((neg >= t).sum())

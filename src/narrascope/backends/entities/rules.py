@@ -442,8 +442,8 @@ def find_mentions(
         for m in pats["groups"].finditer(text):
             key = groups[int(m.lastgroup[1:])][1] if m.lastgroup else "victims"
             s, e = m.start(), m.end()
-            g = m.group()
-            low = g.lower()
+            grp = m.group()
+            low = grp.lower()
             for art in ("the ", "as ", "os "):
                 if low.startswith(art):
                     s += len(art)

@@ -262,9 +262,10 @@ def mention_features(
         for cat in set(cues):
             feats[f"Y={side}|{cat}"] = yw
     key = mention.lower().strip()
-    n = art.mention_counts.get(key)
-    if n is None:
-        n = art.mention_counts[key] = max(1, art.text_lower.count(key)) if key else 1
+    cached = art.mention_counts.get(key)
+    if cached is None:
+        cached = art.mention_counts[key] = max(1, art.text_lower.count(key)) if key else 1
+    n = cached
     pos = [
         "title" if start < art.title_end else "body",
         f"count{min(n, 5)}",

@@ -167,7 +167,7 @@ class RoleModel:
             arrays[f"{name}_rows"] = h.rows.astype(np.int32)
             arrays[f"{name}_W"] = h.W.astype(np.float16)
             arrays[f"{name}_b"] = h.b.astype(np.float32)
-        np.savez_compressed(path / "weights.npz", **arrays)
+        np.savez_compressed(path / "weights.npz", **arrays)  # type: ignore[arg-type]
         meta = {
             **meta,
             "params": self.params,
