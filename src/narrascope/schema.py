@@ -14,7 +14,7 @@ from typing import Any
 
 from .document import SCHEMA_VERSION
 
-_REF = {
+_REF: dict[str, Any] = {
     "type": "object",
     "required": ["start", "end", "text"],
     "properties": {
@@ -26,11 +26,9 @@ _REF = {
 
 _SPAN = {
     "type": "object",
-    "required": ["start", "end", "text"],
+    "required": _REF["required"],
     "properties": {
-        "start": {"type": "integer", "minimum": 0},
-        "end": {"type": "integer", "minimum": 0},
-        "text": {"type": "string"},
+        **_REF["properties"],
         "label": {"type": "string"},
         "score": {"type": "number"},
         "backend": {"type": "string"},
