@@ -177,7 +177,12 @@ class HashVocabulary:
             return np.zeros(0, np.int64), np.zeros(0, np.float64), fidx
         all_counts = np.bincount(fidx[known], minlength=len(self.hashes))
         feats = np.flatnonzero(all_counts)
-        counts = all_counts[feats]
+        return feats, self.weigh(feats, all_counts[feats]), fidx
+
+    def weigh(self, feats: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Values of features ``feats`` seen ``counts`` times: sublinear tf x idf, each
+        block L2-normalised and scaled by the square root of its weight. Training and
+        inference both call this, so they cannot drift apart."""
         vals = (1.0 + np.log(counts)) * self.idf[feats].astype(np.float64)
         blk = self.blocks[feats]
         for b, w in enumerate(self.block_weights):
@@ -185,4 +190,4 @@ class HashVocabulary:
             norm = float(np.sqrt(np.sum(vals[sel] ** 2)))
             if norm > 0:
                 vals[sel] *= np.sqrt(w) / norm
-        return feats, vals, fidx
+        return vals

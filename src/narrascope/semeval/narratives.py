@@ -104,7 +104,7 @@ def explain_given(
     stage: LinearNarratives, doc: Document, narrative: str, subnarrative: str | None
 ) -> Document:
     """Explain a given dominant narrative (subtask-3 setting) with the stage's model."""
-    from ..stages.narratives import choose_explanation, segments_of
+    from ..stages.narratives import segments_of
 
     model = stage.model
     fz = model.featurize(doc.text)
@@ -119,18 +119,7 @@ def explain_given(
         and not subnarrative.endswith(SEP + OTHER)
     ):
         score = score + model.contributions(fz, subnarrative, segs)
-    picked = choose_explanation(
-        score, segs, doc.text, max_words=stage.explanation_words,
-        max_sentences=stage.explanation_sentences,
-    )  # fmt: skip
-    refs = [doc.ref(s, e) for s, e in picked]
-    doc.data["explanation"] = {
-        "narrative": narrative,
-        "subnarrative": subnarrative,
-        "sentences": refs,
-        "words": sum(len(r["text"].split()) for r in refs),
-        "backend": stage.name,
-    }
+    doc.data["explanation"] = stage.explanation(doc, score, segs, narrative, subnarrative)
     return doc
 
 

@@ -20,7 +20,6 @@ over between related languages, but quality is unknown) and the record says
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -244,19 +243,26 @@ class LinearNarratives(Stage):
             weight = weight + contribs[dom_s]
         else:
             dom_s = None
+        doc.data["explanation"] = self.explanation(doc, weight, segs, dom_n, dom_s)
+
+    def explanation(
+        self,
+        doc: Document,
+        weight: np.ndarray,
+        segs: list[tuple[int, int]],
+        narrative: str,
+        subnarrative: str | None,
+    ) -> dict[str, Any]:
+        """The extractive explanation record: the sentences that carry ``weight`` most."""
         picked = choose_explanation(
             weight, segs, doc.text, max_words=self.explanation_words,
             max_sentences=self.explanation_sentences,
         )  # fmt: skip
         refs = [doc.ref(s, e) for s, e in picked]
-        doc.data["explanation"] = {
-            "narrative": dom_n,
-            "subnarrative": dom_s,
+        return {
+            "narrative": narrative,
+            "subnarrative": subnarrative,
             "sentences": refs,
             "words": sum(_words(r["text"]) for r in refs),
             "backend": self.name,
         }
-
-    def pipe(self, docs: Iterable[Document], *, batch_size: int = 32) -> Iterator[Document]:
-        for doc in docs:
-            yield self(doc)

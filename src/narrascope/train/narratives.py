@@ -116,14 +116,8 @@ def doc_matrix(docs: Sequence[DocCounts], vocab: HashVocabulary) -> sp.csr_matri
     for i, d in enumerate(docs):
         fidx = vocab.lookup(d.hashes)
         ok = fidx >= 0
-        f, c = fidx[ok], d.counts[ok]
-        v = (1.0 + np.log(c)) * vocab.idf[f].astype(np.float64)
-        blk = vocab.blocks[f]
-        for b, w in enumerate(vocab.block_weights):
-            s = blk == b
-            norm = float(np.sqrt(np.sum(v[s] ** 2)))
-            if norm > 0:
-                v[s] *= np.sqrt(w) / norm
+        f = fidx[ok]
+        v = vocab.weigh(f, d.counts[ok])
         rows.append(np.full(len(f), i))
         cols.append(f)
         vals.append(v)
