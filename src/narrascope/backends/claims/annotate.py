@@ -24,6 +24,7 @@ from .context import DocContext, Mention, _stem
 from .rules import Claim
 
 NOT_APPLICABLE_CUES = frozenset({"directive", "commissive", "question"})
+_PRONOUNS = frozenset({"us", "them", "others", "those", "these", "critics", "opponents"})
 
 
 # -- speakers ------------------------------------------------------------------------------
@@ -187,6 +188,20 @@ def _agents(ctx: DocContext, a: int, b: int) -> list[tuple[int, str]]:
     return out
 
 
+def _org_by_noun(ctx: DocContext, a: int, b: int) -> str | None:
+    """'the bank', 'the company' in tokens [a, b) -> the organisation last named before
+    with that noun in its name (None if there is none)."""
+    lows = ctx.lows
+    if b - a < 2 or b - a > 3 or lows[a] not in ctx.lex.words("determiners"):
+        return None
+    noun = lows[b - 1]
+    if noun not in ctx.lex.words("org_nouns") or noun == "government":
+        return None
+    prev = [m for m in ctx.mentions if m.type == "ORG" and m.end <= a and a - m.end < 400]
+    same = [m for m in prev if noun in m.canon.lower().split()]
+    return same[-1].canon if same else None
+
+
 def _find_triggers(ctx: DocContext, matcher: Any, a: int, b: int) -> list[tuple[int, int]]:
     """Phrase matches in tokens [a, b) ignoring quotation marks ("directly involved” in")."""
     return ctx.find_noquote(matcher, a, b)
@@ -204,6 +219,9 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
     dets = lex.words("determiners") | {"the"}
     exclude = {x for x in (speaker, own) if x}
 
+    trig = _find_triggers(ctx, lex.triggers, a, b)
+    trig_ends = {e - 1 for _s, e in trig}
+
     def keep(i: int, name: str) -> bool:
         if name in exclude:
             return False
@@ -212,7 +230,8 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
             if ctx.lows[k] == "of":
                 return True
             k -= 1
-        return not (k >= 0 and ctx.lows[k] in victim)
+        # "on orders from Brussels", "linked to the NSA": the preposition ends a trigger
+        return not (k >= 0 and ctx.lows[k] in victim and k not in trig_ends)
 
     accused: list[str] = []
     trigger = None
@@ -228,9 +247,18 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
         accused = [n for i, n in _agents(ctx, a, k) if n not in exclude]
         if not accused:
             accused = [n for i, n in _agents(ctx, a, b) if keep(i, n)]
+        if not accused:  # "criticised the bank for ...": the organisation named before
+            org = _org_by_noun(ctx, a, k)
+            if org and org not in exclude:
+                accused = [org]
+            elif not org and 1 <= k - a <= 2 and all(
+                ctx.toks[x].alpha and not ctx.toks[x].cap for x in range(a, k)
+            ):  # "accused supermarkets of ...": an unnamed group, as written
+                words = [ctx.lows[x] for x in range(a, k) if ctx.lows[x] not in dets]
+                if words and words[-1].endswith("s") and not set(words) & _PRONOUNS:
+                    accused = [" ".join(words)]
         trigger = ctx.text[c.cue[0] : c.cue[1]]
     else:
-        trig = _find_triggers(ctx, lex.triggers, a, b)
         if trig:
             blame_verbs = lex.words("blame_verbs")
             patients = set()
@@ -346,9 +374,18 @@ def _context_evidence(
             window = [c for c in window if abs(ctx.sent_para[c.sent] - para) <= 2]
             if back:
                 window = [c for c in window if c.sent < mk or c.content[1] <= ctx.sentences[mk][0]]
-            accusers = {c.speaker for c in window if c.accusation and c.speaker}
-            if accusers:  # the note is about the accusations (and their authors' words)
-                window = [c for c in window if c.speaker in accusers]
+            accs = [c for c in window if c.accusation]
+            if accs:
+                # the note is about the accusations and what their authors say next, not
+                # the accusers' earlier words ("admitting that ...")
+                window = [
+                    c for c in window
+                    if c.accusation or any(
+                        x.speaker and x.speaker == c.speaker and x.content[0] < c.content[0]
+                        and 0 <= c.sent - x.sent <= 1
+                        for x in accs
+                    )
+                ]  # fmt: skip
             for c in window:
                 if c.evidence == "none_stated":
                     c.evidence = status
