@@ -222,9 +222,17 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
     trig = _find_triggers(ctx, lex.triggers, a, b)
     trig_ends = {e - 1 for _s, e in trig}
 
+    own_words = {w.lower() for w in (speaker or "").split() if len(w) > 2}
+    trig_sents = {ctx.sent_of_tok(t) for t, _e in trig}
+    long_content = ctx.sent_of_tok(a) != ctx.sent_of_tok(max(a, b - 1))
+
     def keep(i: int, name: str) -> bool:
         if name in exclude:
             return False
+        if i > 0 and ctx.lows[i - 1] in own_words:
+            return False  # "the Islamic State Mujahideen": the speaker's own side
+        if long_content and c.cue_class != "accuse" and ctx.sent_of_tok(i) not in trig_sents:
+            return False  # a long quote: only agents in sentences that blame
         k = i - 1
         while k >= 0 and (ctx.lows[k] in dets or ctx.lows[k] == "of"):
             if ctx.lows[k] == "of":
