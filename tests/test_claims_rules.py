@@ -306,8 +306,7 @@ def test_message_block_introduced_by_a_sentence_without_cue() -> None:
         "As we write, a new message has appeared on militant channels:\n\n"
         "Brothers, the Northern Legion is coming.\n\n"
         "Wait for us. The Northern Legion never forgets.\n\n"
-        + "The group has carried out attacks in the region for a decade, and officials "
-        * 8
+        + "The group has carried out attacks in the region for a decade, and officials " * 8
         + "expect more."
     )
     doc = analyse(text)

@@ -259,8 +259,10 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
             org = _org_by_noun(ctx, a, k)
             if org and org not in exclude:
                 accused = [org]
-            elif not org and 1 <= k - a <= 2 and all(
-                ctx.toks[x].alpha and not ctx.toks[x].cap for x in range(a, k)
+            elif (
+                not org
+                and 1 <= k - a <= 2
+                and all(ctx.toks[x].alpha and not ctx.toks[x].cap for x in range(a, k))
             ):  # "accused supermarkets of ...": an unnamed group, as written
                 words = [ctx.lows[x] for x in range(a, k) if ctx.lows[x] not in dets]
                 if words and words[-1].endswith("s") and not set(words) & _PRONOUNS:

@@ -190,7 +190,9 @@ class RuleExtractor:
         s, e = self._trim(*self._chars(t0, t1))
         si = ctx.sent_of_tok(c0)
         cue = self._chars(c0, c1)
-        claim = Claim((s, e), "indirect", cue, "speech", self._chars(c1, k), si, "tail", 0.6, (c1, k))
+        claim = Claim(
+            (s, e), "indirect", cue, "speech", self._chars(c1, k), si, "tail", 0.6, (c1, k)
+        )
         claim.extra["tail"] = t0
         self._add(claim)
 
