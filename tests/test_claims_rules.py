@@ -373,3 +373,17 @@ def test_accuse_cue_with_an_organisation_described_by_its_noun() -> None:
 def test_accuse_cue_with_an_unnamed_group() -> None:
     c = only("The farmers' union accused supermarkets of squeezing small producers.")
     assert c.attrs["accusation"]["accused"] == ["supermarkets"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The British Soft Drinks Association said the tax had hurt small shops.",
+         "British Soft Drinks Association"),
+        ("The Russian Defence Ministry said its forces had hit a weapons depot.", "Russia"),
+        ("Turkish Interior Minister Ali Yerlikaya said that two suspects had been arrested.",
+         "Ali Yerlikaya"),
+    ],
+)  # fmt: skip
+def test_speakers_with_demonyms_and_portfolios(text: str, speaker: str) -> None:
+    assert only(text).attrs["speaker"] == speaker

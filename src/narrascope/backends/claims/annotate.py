@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import DocContext, Mention, _stem
+from .context import STATE_HEADS, DocContext, Mention, _stem, demonyms
 from .rules import Claim
 
 NOT_APPLICABLE_CUES = frozenset({"directive", "commissive", "question"})
@@ -92,6 +92,11 @@ def _resolve(
     if gpe:  # "the US State Department", "Russia's defence ministry"
         return gpe[0].canon, "GPE"
     orgs = [m for m in ments if m.type == "ORG"]
+    demonym_of = demonyms(lex)
+    for m in orgs:  # "the Russian Defence Ministry" -> Russia
+        if m.start > a and ctx.lows[m.start - 1] in demonym_of:
+            if any(w in STATE_HEADS for w in ctx.lows[m.start : m.end]):
+                return demonym_of[ctx.lows[m.start - 1]], "GPE"
     if orgs:
         return orgs[0].canon, orgs[0].type
     org_nouns = lex.words("org_nouns")
@@ -103,7 +108,7 @@ def _resolve(
             m for m in prev
             if noun in m.canon.lower() or (m.end < len(ctx.lows) and ctx.lows[m.end] == noun)
         ]  # fmt: skip
-        if same or prev:
+        if same or (prev and noun not in STATE_HEADS and noun not in ("court", "university")):
             return (same or prev)[-1].canon, "ORG"
     if words[-1] in org_nouns and lows[0] in lex.words("determiners"):
         # "the interior ministry", "the fire brigade": the institution, as written
