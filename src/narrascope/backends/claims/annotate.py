@@ -410,6 +410,8 @@ def annotate(ctx: DocContext, claims: list[Claim]) -> None:
     resolve_speakers(ctx, claims)
     contents = [c.content for c in claims]
     for c in claims:
-        c.accusation = find_accusation(ctx, c)
+        # a CRF proposal far from a lexicon cue or without a source accuses nobody
+        blame_ok = c.extra.get("blame_ok", True)
+        c.accusation = find_accusation(ctx, c) if blame_ok else None
         c.evidence = evidence_status(ctx, c, contents)
     _context_evidence(ctx, claims, contents)
