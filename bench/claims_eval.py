@@ -16,9 +16,9 @@ overlap (greedy, highest IoU first). Content F1 counts a matched pair as correct
 final punctuation ("exact"); "any overlap" (for information, citron's lenient setting)
 counts every matched pair that shares a character. Speaker accuracy and evidence accuracy
 are computed over pairs matched at IoU >= 0.5 (a null speaker equals a null speaker). Edge
-F1 compares the per-document sets of accuser -> accused pairs (micro-averaged over documents). On PolNeAR,
-"source found" is the share of matched claims with a gold source whose predicted source
-overlaps it.
+F1 compares the per-document sets of accuser -> accused pairs (micro-averaged over
+documents). On PolNeAR, "source found" is the share of matched claims with a gold source
+whose predicted source overlaps it.
 """
 
 from __future__ import annotations
