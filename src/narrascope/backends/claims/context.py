@@ -340,7 +340,10 @@ def _find_mentions(ctx: DocContext) -> None:
         # "Forecaster Ryan Worley": a title-like first word of a longer run is no name
         if (
             j - i >= 3
-            and lows[i].endswith(("er", "or", "ist", "ian", "ant"))
+            and (
+                lows[i].endswith(("er", "or", "ist", "ian", "ant", "ист", "лог", "тор", "ник"))
+                or lows[i] in role_words
+            )
             and lows[i] not in ctx.surnames
         ):
             i += 1
