@@ -5,9 +5,12 @@ quote; proposals that do not overlap a rule claim are added as claims.
 CRF the rules' claims, word bigrams and the cue word of the sentence as features
 (``rmarks``) and drops proposals that are not claims in narrascope's sense: infinitives
 and "whether" clauses ("declined to comment"), objects like "no evidence" / "any
-details", prepositional phrases, contents of fewer than three words, and what "citing" /
-"referring to" name (evidence for us, an attribution for PolNeAR). On PolNeAR these filters
-cost 0.002 F1 (fold 0); on our sets they remove most of the CRF's false positives."""
+details", prepositional phrases, contents of fewer than three words, what "citing" /
+"referring to" name (evidence for us, an attribution for PolNeAR), contents that start
+inside a cue phrase, and proposals without a source or with the author's "you"/"we" as
+source. On PolNeAR these filters
+cost about 0.005 F1 (5-fold CV, see docs/notes/claims.md); on our sets and the seeds they
+remove most of the CRF's false positives."""
 
 from __future__ import annotations
 
@@ -77,6 +80,8 @@ def crf_claims(
             if filters and not keep_proposal(text[s:e], " ".join(ctx.lows[cue[0] : cue[1]])):
                 continue
             src = _nearest(spans["S"], cs, ce)
+            if filters and (src is None or ctx.lows[src[0]] in ("you", "we", "one")):
+                continue  # no source, or the author's "you"/"we": the author's own words
             opened = s > 0 and text[s - 1] in QUOTE_CHARS
             closed = e < len(text) and text[e] in QUOTE_CHARS
             inner = any(ch in QUOTE_CHARS for ch in text[s:e])
