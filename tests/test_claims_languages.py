@@ -114,3 +114,12 @@ def test_russian_profession_before_a_name_is_no_part_of_it() -> None:
     cs = claims("Экономист Андрей Ковалев сказал, что прогноз банка слишком оптимистичен.", "ru")
     assert len(cs) == 1
     assert cs[0].attrs["speaker"] == "Андрей Ковалев"
+
+
+def test_russian_no_evidence_note_after_the_claim() -> None:
+    text = (
+        "Министр Андрей Белоусов заявил, что Киев готовит провокацию. "
+        "Министр не привел никаких доказательств."
+    )
+    cs = claims(text, "ru")
+    assert [c.attrs["evidence"] for c in cs] == ["claimed_without_evidence"]
