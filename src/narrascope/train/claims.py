@@ -320,7 +320,11 @@ def train_crf(
     params = {"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.minfreq": min_freq}
     meta = {
         "name": "claims.hybrid.v1" if hybrid else "claims.crf.v1",
-        "features": "lexicon + rules' claims" if hybrid else "lexicon",
+        "features": (
+            "lexicon + rules' claims + word bigrams + the sentence's cue word"
+            if hybrid
+            else "lexicon"
+        ),
         "narrascope_version": __version__,
         "schema_version": SCHEMA_VERSION,
         "training_data": "PolNeAR v1.0.0 train split (first annotator per article)",
