@@ -6,17 +6,19 @@ Usage (from the repository root)::
     PYTHONPATH=src python bench/claims_eval.py dev --baseline           # quote marks only
     PYTHONPATH=src python bench/claims_eval.py polnear                  # PolNeAR train, rules
     PYTHONPATH=src python bench/claims_eval.py polnear --backend claims.crf.v1 --cv 5
+    PYTHONPATH=src python bench/claims_eval.py polnear --backend claims.hybrid.v1 --cv 5
     PYTHONPATH=src python bench/claims_eval.py ru                       # Russian dev set
     PYTHONPATH=src python bench/claims_eval.py speed                    # CPU ms per document
 
 Matching: predicted and gold claims of a document are matched one-to-one by content-span
 overlap (greedy, highest IoU first). Content F1 counts a matched pair as correct at IoU >=
 0.5 ("overlap") or when both contents are equal after trimming quotation marks, spaces and
-final punctuation ("exact"). Speaker accuracy and evidence accuracy are computed over pairs
-matched at IoU >= 0.5 (a null speaker equals a null speaker). Edge F1 compares the
-per-document sets of accuser -> accused pairs (micro-averaged over documents). On PolNeAR,
-"source found" is the share of matched claims with a gold source whose predicted source
-overlaps it.
+final punctuation ("exact"); "any overlap" (for information, citron's lenient setting)
+counts every matched pair that shares a character. Speaker accuracy and evidence accuracy
+are computed over pairs matched at IoU >= 0.5 (a null speaker equals a null speaker). Edge
+F1 compares the per-document sets of accuser -> accused pairs (micro-averaged over
+documents). On PolNeAR, "source found" is the share of matched claims with a gold source
+whose predicted source overlaps it.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def _f1(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
 
 def score(docs: Sequence[tuple[str, Sequence[Gold], Sequence[Gold]]]) -> dict[str, Any]:
     """``docs`` = [(text, gold claims, predicted claims)]."""
-    n_gold = n_pred = tp_overlap = tp_exact = 0
+    n_gold = n_pred = tp_overlap = tp_exact = tp_any = 0
     spk_ok = spk_n = ev_ok = ev_n = src_ok = src_n = 0
     e_tp = e_fp = e_fn = 0
     for text, gold, pred in docs:
@@ -91,6 +93,7 @@ def score(docs: Sequence[tuple[str, Sequence[Gold], Sequence[Gold]]]) -> dict[st
         for i, j, v in match(gold, pred):
             g, p = gold[i], pred[j]
             gs, ps = text[slice(*g["content"])], text[slice(*p["content"])]
+            tp_any += 1
             if _norm(gs) == _norm(ps):
                 tp_exact += 1
             if v < 0.5:
@@ -126,6 +129,7 @@ def score(docs: Sequence[tuple[str, Sequence[Gold], Sequence[Gold]]]) -> dict[st
         "documents": len(docs), "gold_claims": n_gold, "predicted_claims": n_pred,
         "content_overlap": _f1(tp_overlap, n_pred, n_gold),
         "content_exact": _f1(tp_exact, n_pred, n_gold),
+        "content_any_overlap": _f1(tp_any, n_pred, n_gold),
     }  # fmt: skip
     if spk_n:
         out["speaker_accuracy"] = round(spk_ok / spk_n, 3)
@@ -197,9 +201,9 @@ def load_dev(path: Path) -> list[tuple[Document, list[Gold]]]:
     return out
 
 
-def eval_dev(path: Path, backend: str, baseline: bool) -> dict[str, Any]:
+def eval_dev(path: Path, backend: str, baseline: bool, model: str | None = None) -> dict[str, Any]:
     items = load_dev(path)
-    predict = make_predictor(backend)
+    predict = make_predictor(backend, **({"model": model} if model else {}))
     rows = []
     t0 = time.perf_counter()
     for doc, gold in items:
@@ -233,7 +237,8 @@ def eval_polnear(
         return score(rows)
     from narrascope.train.claims import _doc_sequences, export_crf, read_polnear
 
-    feats = {pd.id: list(_doc_sequences(pd)) for pd in read_polnear()}  # featurise once
+    hybrid = backend == "claims.hybrid.v1"
+    feats = {pd.id: list(_doc_sequences(pd, hybrid)) for pd in read_polnear()}  # featurise once
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
     folds = [order[k::cv] for k in range(cv)]
@@ -258,7 +263,7 @@ def eval_polnear(
     return res
 
 
-def eval_speed(backend: str, pattern: str) -> dict[str, Any]:
+def eval_speed(backend: str, pattern: str, model: str | None = None) -> dict[str, Any]:
     """CPU time of the claims stage alone (language and sentences computed beforehand)."""
     import glob
 
@@ -271,7 +276,7 @@ def eval_speed(backend: str, pattern: str) -> dict[str, Any]:
             docs.append(seg(Document(id=f, text=fh.read(), language=lang)))
     if not docs:
         raise SystemExit(f"no documents match {pattern!r}")
-    stage = stages.get(backend).factory()
+    stage = stages.get(backend).factory(**({"model": model} if model else {}))
     stage(docs[0])  # load lexicons/model once
     chars = sum(len(d.text) for d in docs)
     t0 = time.process_time()
@@ -296,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--max-iterations", type=int, default=40, help="CRF training (CV)")
     ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--model", default=None, help="model directory (CRF backends)")
     ap.add_argument(
         "--docs",
         default="../shared/data/semeval2025t10/test/*/subtask-2-documents/*.txt",
@@ -303,14 +309,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     if args.set == "speed":
-        res = eval_speed(args.backend, args.docs)
+        res = eval_speed(args.backend, args.docs, args.model)
     elif args.set == "polnear":
         res = eval_polnear(
             args.backend, args.baseline, args.cv, args.limit, args.seed, args.max_iterations
         )
     else:
         name = "en_dev.json" if args.set == "dev" else f"{args.set}_dev.json"
-        res = eval_dev(args.data or HERE / "data" / "claims" / name, args.backend, args.baseline)
+        data = args.data or HERE / "data" / "claims" / name
+        res = eval_dev(data, args.backend, args.baseline, args.model)
     res = {"set": args.set, "backend": "quote-baseline" if args.baseline else args.backend, **res}
     json.dump(res, sys.stdout, indent=1)
     sys.stdout.write("\n")

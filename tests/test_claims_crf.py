@@ -92,3 +92,53 @@ def test_crf_backend_keeps_rule_claims_and_valid_offsets() -> None:
         assert c.attrs["cue"]["text"] == text[c.attrs["cue"]["start"] : c.attrs["cue"]["end"]]
     meta = json.loads((DEFAULT_CRF / "meta.json").read_text("utf-8"))
     assert "research-only" in meta["licence"] and meta["training_data_digest"]
+
+
+def test_rule_marks_cover_the_rules_claims() -> None:
+    from narrascope.backends.claims.context import build_context
+    from narrascope.backends.claims.crf import rule_marks
+    from narrascope.backends.claims.rules import RuleExtractor
+
+    text = "Karl Berg said the bridge would reopen in May."
+    ctx = build_context(SentencexSegmenter()(Document(id="r", text=text, language="en")))
+    marks = rule_marks(ctx, RuleExtractor(ctx).run())
+    by_tok = {t.text: m for t, m in zip(ctx.toks, marks, strict=True)}
+    assert by_tok["Karl"] == "B-S" and by_tok["Berg"] == "I-S"
+    assert by_tok["said"] == "B-Q"
+    assert by_tok["the"] == "B-C:indirect" and by_tok["May"] == "I-C:indirect"
+
+
+@pytest.mark.parametrize(
+    ("proposal", "kept"),
+    [
+        ("to comment", False),
+        ("whether he would send troops", False),
+        ("no evidence for the claim", False),
+        ("in his nightly video address", False),
+        ("Britain", False),
+        ("the plan would cost jobs", True),
+    ],
+)
+def test_hybrid_drops_proposals_that_are_not_claims(proposal: str, kept: bool) -> None:
+    from narrascope.backends.claims.hybrid import keep_proposal
+
+    assert keep_proposal(proposal) is kept
+    assert not keep_proposal("figures from the national statistics office", "citing")
+
+
+@pytest.mark.skipif(
+    not (DEFAULT_CRF / "hybrid" / "crf.json").exists(), reason="no shipped hybrid model"
+)
+def test_hybrid_backend_keeps_rule_claims_and_valid_offsets() -> None:
+    from narrascope.stages.claims import HybridClaims
+
+    text = (
+        "Karl Berg said the bridge would reopen in May. Officials have mixed feelings about "
+        "the plan, and the mayor is opposed to raising taxes."
+    )
+    doc = HybridClaims()(SentencexSegmenter()(Document(id="h", text=text, language="en")))
+    doc.validate()
+    assert "the bridge would reopen in May" in [c.text for c in doc.spans["claims"]]
+    assert all(c.backend == "claims.hybrid.v1" for c in doc.spans["claims"])
+    meta = json.loads((DEFAULT_CRF / "hybrid" / "meta.json").read_text("utf-8"))
+    assert meta["name"] == "claims.hybrid.v1" and meta["training_data_digest"]

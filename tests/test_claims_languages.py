@@ -108,3 +108,18 @@ def test_evidence_per_language(lang: str, text: str, status: str) -> None:
 )
 def test_not_claims_per_language(lang: str, text: str) -> None:
     assert claims(text, lang) == []
+
+
+def test_russian_profession_before_a_name_is_no_part_of_it() -> None:
+    cs = claims("Экономист Андрей Ковалев сказал, что прогноз банка слишком оптимистичен.", "ru")
+    assert len(cs) == 1
+    assert cs[0].attrs["speaker"] == "Андрей Ковалев"
+
+
+def test_russian_no_evidence_note_after_the_claim() -> None:
+    text = (
+        "Министр Андрей Белоусов заявил, что Киев готовит провокацию. "
+        "Министр не привел никаких доказательств."
+    )
+    cs = claims(text, "ru")
+    assert [c.attrs["evidence"] for c in cs] == ["claimed_without_evidence"]

@@ -297,3 +297,93 @@ def test_inverted_cue_with_appositive_source() -> None:
     )
     assert c.text == "The plan is made possible by its money"
     assert c.attrs["speaker"] == "Katie Harbath"
+
+
+# -- fixes of the second round (issue 5): hand-written sentences -----------------------------
+def test_message_block_introduced_by_a_sentence_without_cue() -> None:
+    text = (
+        "Bombing in the capital\n\n"
+        "As we write, a new message has appeared on militant channels:\n\n"
+        "Brothers, the Northern Legion is coming.\n\n"
+        "Wait for us. The Northern Legion never forgets.\n\n"
+        + "The group has carried out attacks in the region for a decade, and officials " * 8
+        + "expect more."
+    )
+    doc = analyse(text)
+    check_offsets(doc)
+    block = [c for c in doc.spans["claims"] if c.text.startswith("Brothers")]
+    assert len(block) == 1, [(c.text, c.attrs) for c in doc.spans["claims"]]
+    c = block[0]
+    assert c.text.endswith("never forgets")
+    assert c.attrs["speaker"] == "Northern Legion"
+    assert c.attrs["cue"]["text"] == ":"
+
+
+def test_unclosed_quote_stops_at_the_commentators_clause() -> None:
+    text = (
+        'The spokesman began to explain, saying: "We will handle this ourselves. '
+        "But there is a foreign threat, a terrible danger, notes Maria Lind."
+    )
+    doc = analyse(text)
+    check_offsets(doc)
+    by_text = {c.text: c for c in doc.spans["claims"]}
+    assert "We will handle this ourselves." in by_text, list(by_text)
+    tail = by_text["But there is a foreign threat, a terrible danger"]
+    assert tail.attrs["speaker"] == "Maria Lind"
+    assert tail.attrs["cue"]["text"] == "notes"
+
+
+def test_dispute_covers_the_accusation_not_the_accusers_earlier_words() -> None:
+    text = (
+        "Minister Ivan Petrov said that the fire had started in the kitchen. "
+        "Petrov then said that Ukraine was behind the fire. Evidence? Obviously none."
+    )
+    cs = claims(text)
+    ev = {c.text: c.attrs["evidence"] for c in cs}
+    assert ev["the fire had started in the kitchen"] == "none_stated"
+    assert ev["Ukraine was behind the fire"] == "disputed_by_author"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "accused"),
+    [
+        ("China said on Thursday that American hackers had broken into its weather service.",
+         "China", ["United States"]),
+        ("Calin Georgescu claimed that the vote had been stolen on orders from Brussels.",
+         "Calin Georgescu", ["European Union"]),
+        ("Peskov said Kyiv was using civilians as human shields.", "Dmitry Peskov", ["Ukraine"]),
+    ],
+)  # fmt: skip
+def test_accusations_without_blame_words(text: str, speaker: str, accused: list[str]) -> None:
+    c = only(text)
+    assert c.attrs["speaker"] == speaker
+    assert c.attrs["accusation"]["accused"] == accused
+
+
+def test_accuse_cue_with_an_organisation_described_by_its_noun() -> None:
+    text = (
+        "Rates were kept unchanged by the Nordic Investment Bank on Thursday. "
+        "Finance minister Christian Lindner criticised the bank for cutting rates too slowly."
+    )
+    c = only(text)
+    assert c.attrs["speaker"] == "Christian Lindner"
+    assert c.attrs["accusation"]["accused"] == ["Nordic Investment Bank"]
+
+
+def test_accuse_cue_with_an_unnamed_group() -> None:
+    c = only("The farmers' union accused supermarkets of squeezing small producers.")
+    assert c.attrs["accusation"]["accused"] == ["supermarkets"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The British Soft Drinks Association said the tax had hurt small shops.",
+         "British Soft Drinks Association"),
+        ("The Russian Defence Ministry said its forces had hit a weapons depot.", "Russia"),
+        ("Turkish Interior Minister Ali Yerlikaya said that two suspects had been arrested.",
+         "Ali Yerlikaya"),
+    ],
+)  # fmt: skip
+def test_speakers_with_demonyms_and_portfolios(text: str, speaker: str) -> None:
+    assert only(text).attrs["speaker"] == speaker

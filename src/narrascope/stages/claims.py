@@ -13,7 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..backends.claims import claims_to_spans, extract_claims, extract_claims_crf
+from ..backends.claims import (
+    claims_to_spans,
+    extract_claims,
+    extract_claims_crf,
+    extract_claims_hybrid,
+)
 from ..backends.claims.lexicon import SUPPORTED_LANGUAGES
 from ..document import Document
 from ..registry import stages
@@ -62,3 +67,27 @@ class CRFClaims(Stage):
         meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
         return {"backend": self.name, "model": meta.get("training_data_digest", "")[:12],
                 "languages": list(SUPPORTED_LANGUAGES)}  # fmt: skip
+
+
+DEFAULT_HYBRID = DEFAULT_CRF / "hybrid"
+PREFER_CRF = False
+
+
+@stages.register("claims.hybrid.v1", stage="claims", requires=("sentences",), assigns=("claims",))
+class HybridClaims(CRFClaims):
+    """Rules, plus a PolNeAR-trained CRF that reads the rules' claims as features and adds
+    the attributions they missed (English; other languages: the rules alone)."""
+
+    name = "claims.hybrid.v1"
+
+    def __init__(self, *, model: str | None = None, prefer_crf: bool = PREFER_CRF) -> None:
+        self.model = str(model or DEFAULT_HYBRID)
+        self.prefer_crf = prefer_crf
+
+    def __call__(self, doc: Document) -> Document:
+        if (doc.language or "en") != "en":  # the CRF is trained on English news only
+            _, claims = extract_claims(doc)
+        else:
+            _, claims = extract_claims_hybrid(doc, self.model, prefer_crf=self.prefer_crf)
+        doc.spans["claims"] = claims_to_spans(doc, claims, self.name)
+        return doc

@@ -175,10 +175,14 @@ def to_claims(doc: PolnearDoc) -> list[dict[str, object]]:
 
 
 # -- CRF training -------------------------------------------------------------------------
-def _doc_sequences(pd: PolnearDoc) -> Iterator[tuple[list[list[str]], list[str]]]:
-    """(features, BIO labels) for every paragraph of one PolNeAR document."""
+def _doc_sequences(
+    pd: PolnearDoc, hybrid: bool = False
+) -> Iterator[tuple[list[list[str]], list[str]]]:
+    """(features, BIO labels) for every paragraph of one PolNeAR document (``hybrid``: with
+    the rules' claims as features)."""
     from ..backends.claims.context import build_context
-    from ..backends.claims.crf import cue_marks, featurize
+    from ..backends.claims.crf import cue_marks, featurize, rule_marks
+    from ..backends.claims.rules import RuleExtractor
     from ..document import Document
     from ..stages.segment import SentencexSegmenter
 
@@ -202,10 +206,11 @@ def _doc_sequences(pd: PolnearDoc) -> Iterator[tuple[list[list[str]], list[str]]
         contents = [c["content"] for c in to_claims(PolnearDoc(pd.id, pd.text, [a]))]
         paint(contents, "C", force=True)  # type: ignore[arg-type]
     marks = cue_marks(ctx)
+    rmarks = rule_marks(ctx, RuleExtractor(ctx).run()) if hybrid else None
     for ps, pe in ctx.paragraphs:
         a_, b_ = bisect_left(starts, ps), bisect_left(starts, pe)
         if b_ > a_:
-            yield featurize(ctx, a_, b_, marks), labels[a_:b_]
+            yield featurize(ctx, a_, b_, marks, rmarks), labels[a_:b_]
 
 
 def export_crf(
@@ -281,11 +286,13 @@ def train_crf(
     min_freq: int = 2,
     prune: float = 0.02,
     cv_metrics: dict[str, object] | None = None,
+    hybrid: bool = False,
 ) -> Path:
     """Train the claims CRF on PolNeAR and write ``crf.json`` + ``meta.json`` to ``out_dir``.
 
     ``cv_metrics`` (the output of ``bench/claims_eval.py polnear --backend claims.crf.v1
-    --cv 5``) is stored in ``meta.json``."""
+    --cv 5``) is stored in ``meta.json``. ``hybrid``: the rules' claims are features
+    (``claims.hybrid.v1``; ship to ``models/claims/hybrid``)."""
     import hashlib
     import json
     import time
@@ -304,7 +311,7 @@ def train_crf(
             digest.update(pd.id.encode())
             digest.update(hashlib.sha256(pd.text.encode()).digest())
             n_docs += 1
-            yield from _doc_sequences(pd)
+            yield from _doc_sequences(pd, hybrid=hybrid)
 
     t0 = time.time()
     out = export_crf(sequences(), out_dir, c1=c1, c2=c2, max_iterations=max_iterations,
@@ -312,7 +319,12 @@ def train_crf(
     model = json.loads((out / "crf.json").read_text("utf-8"))
     params = {"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.minfreq": min_freq}
     meta = {
-        "name": "claims.crf.v1",
+        "name": "claims.hybrid.v1" if hybrid else "claims.crf.v1",
+        "features": (
+            "lexicon + rules' claims + word bigrams + the sentence's cue word"
+            if hybrid
+            else "lexicon"
+        ),
         "narrascope_version": __version__,
         "schema_version": SCHEMA_VERSION,
         "training_data": "PolNeAR v1.0.0 train split (first annotator per article)",
@@ -341,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-iterations", type=int, default=80)
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.01)
+    ap.add_argument("--hybrid", action="store_true", help="rules' claims as features")
     ap.add_argument(
         "--cv-metrics", default=None, help="JSON from bench/claims_eval.py polnear --cv 5"
     )
@@ -357,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         c1=args.c1,
         c2=args.c2,
         cv_metrics=cv,
+        hybrid=args.hybrid,
     )
     return 0
 

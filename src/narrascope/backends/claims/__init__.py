@@ -9,7 +9,15 @@ from .annotate import annotate
 from .context import DocContext, build_context
 from .rules import Claim, RuleExtractor
 
-__all__ = ["Claim", "DocContext", "build_context", "claims_to_spans", "extract_claims"]
+__all__ = [
+    "Claim",
+    "DocContext",
+    "build_context",
+    "claims_to_spans",
+    "extract_claims",
+    "extract_claims_crf",
+    "extract_claims_hybrid",
+]
 
 
 def extract_claims(doc: Document) -> tuple[DocContext, list[Claim]]:
@@ -49,5 +57,22 @@ def extract_claims_crf(doc: Document, model_dir: str) -> tuple[DocContext, list[
     ctx = build_context(doc)
     claims = RuleExtractor(ctx).run()
     claims = crf_claims(ctx, claims, model_dir)
+    annotate(ctx, claims)
+    return ctx, claims
+
+
+def extract_claims_hybrid(
+    doc: Document, model_dir: str, *, prefer_crf: bool = False
+) -> tuple[DocContext, list[Claim]]:
+    """Rules first; a CRF that reads the rules' claims as features adds the attributions
+    they missed, minus proposals that are not claims in our sense (claims.hybrid.v1)."""
+    from .crf import rule_marks
+    from .hybrid import crf_claims
+
+    ctx = build_context(doc)
+    claims = RuleExtractor(ctx).run()
+    claims = crf_claims(
+        ctx, claims, model_dir, rule_marks(ctx, claims), filters=True, prefer_crf=prefer_crf
+    )
     annotate(ctx, claims)
     return ctx, claims

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import DocContext, Mention, _stem
+from .context import STATE_HEADS, DocContext, Mention, _stem, demonyms
 from .rules import Claim
 
 NOT_APPLICABLE_CUES = frozenset({"directive", "commissive", "question"})
+_PRONOUNS = frozenset({"us", "them", "others", "those", "these", "critics", "opponents"})
 
 
 # -- speakers ------------------------------------------------------------------------------
@@ -91,6 +92,11 @@ def _resolve(
     if gpe:  # "the US State Department", "Russia's defence ministry"
         return gpe[0].canon, "GPE"
     orgs = [m for m in ments if m.type == "ORG"]
+    demonym_of = demonyms(lex)
+    for m in orgs:  # "the Russian Defence Ministry" -> Russia
+        if m.start > a and ctx.lows[m.start - 1] in demonym_of:
+            if any(w in STATE_HEADS for w in ctx.lows[m.start : m.end]):
+                return demonym_of[ctx.lows[m.start - 1]], "GPE"
     if orgs:
         return orgs[0].canon, orgs[0].type
     org_nouns = lex.words("org_nouns")
@@ -102,7 +108,7 @@ def _resolve(
             m for m in prev
             if noun in m.canon.lower() or (m.end < len(ctx.lows) and ctx.lows[m.end] == noun)
         ]  # fmt: skip
-        if same or prev:
+        if same or (prev and noun not in STATE_HEADS and noun not in ("court", "university")):
             return (same or prev)[-1].canon, "ORG"
     if words[-1] in org_nouns and lows[0] in lex.words("determiners"):
         # "the interior ministry", "the fire brigade": the institution, as written
@@ -187,6 +193,20 @@ def _agents(ctx: DocContext, a: int, b: int) -> list[tuple[int, str]]:
     return out
 
 
+def _org_by_noun(ctx: DocContext, a: int, b: int) -> str | None:
+    """'the bank', 'the company' in tokens [a, b) -> the organisation last named before
+    with that noun in its name (None if there is none)."""
+    lows = ctx.lows
+    if b - a < 2 or b - a > 3 or lows[a] not in ctx.lex.words("determiners"):
+        return None
+    noun = lows[b - 1]
+    if noun not in ctx.lex.words("org_nouns") or noun == "government":
+        return None
+    prev = [m for m in ctx.mentions if m.type == "ORG" and m.end <= a and a - m.end < 400]
+    same = [m for m in prev if noun in m.canon.lower().split()]
+    return same[-1].canon if same else None
+
+
 def _find_triggers(ctx: DocContext, matcher: Any, a: int, b: int) -> list[tuple[int, int]]:
     """Phrase matches in tokens [a, b) ignoring quotation marks ("directly involved” in")."""
     return ctx.find_noquote(matcher, a, b)
@@ -204,15 +224,27 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
     dets = lex.words("determiners") | {"the"}
     exclude = {x for x in (speaker, own) if x}
 
+    trig = _find_triggers(ctx, lex.triggers, a, b)
+    trig_ends = {e - 1 for _s, e in trig}
+
+    own_words = {w.lower() for w in (speaker or "").split() if len(w) > 2}
+    trig_sents = {ctx.sent_of_tok(t) for t, _e in trig}
+    long_content = ctx.sent_of_tok(a) != ctx.sent_of_tok(max(a, b - 1))
+
     def keep(i: int, name: str) -> bool:
         if name in exclude:
             return False
+        if i > 0 and ctx.lows[i - 1] in own_words:
+            return False  # "the Islamic State Mujahideen": the speaker's own side
+        if long_content and c.cue_class != "accuse" and ctx.sent_of_tok(i) not in trig_sents:
+            return False  # a long quote: only agents in sentences that blame
         k = i - 1
         while k >= 0 and (ctx.lows[k] in dets or ctx.lows[k] == "of"):
             if ctx.lows[k] == "of":
                 return True
             k -= 1
-        return not (k >= 0 and ctx.lows[k] in victim)
+        # "on orders from Brussels", "linked to the NSA": the preposition ends a trigger
+        return not (k >= 0 and ctx.lows[k] in victim and k not in trig_ends)
 
     accused: list[str] = []
     trigger = None
@@ -228,9 +260,20 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
         accused = [n for i, n in _agents(ctx, a, k) if n not in exclude]
         if not accused:
             accused = [n for i, n in _agents(ctx, a, b) if keep(i, n)]
+        if not accused:  # "criticised the bank for ...": the organisation named before
+            org = _org_by_noun(ctx, a, k)
+            if org and org not in exclude:
+                accused = [org]
+            elif (
+                not org
+                and 1 <= k - a <= 2
+                and all(ctx.toks[x].alpha and not ctx.toks[x].cap for x in range(a, k))
+            ):  # "accused supermarkets of ...": an unnamed group, as written
+                words = [ctx.lows[x] for x in range(a, k) if ctx.lows[x] not in dets]
+                if words and words[-1].endswith("s") and not set(words) & _PRONOUNS:
+                    accused = [" ".join(words)]
         trigger = ctx.text[c.cue[0] : c.cue[1]]
     else:
-        trig = _find_triggers(ctx, lex.triggers, a, b)
         if trig:
             blame_verbs = lex.words("blame_verbs")
             patients = set()
@@ -346,9 +389,18 @@ def _context_evidence(
             window = [c for c in window if abs(ctx.sent_para[c.sent] - para) <= 2]
             if back:
                 window = [c for c in window if c.sent < mk or c.content[1] <= ctx.sentences[mk][0]]
-            accusers = {c.speaker for c in window if c.accusation and c.speaker}
-            if accusers:  # the note is about the accusations (and their authors' words)
-                window = [c for c in window if c.speaker in accusers]
+            accs = [c for c in window if c.accusation]
+            if accs:
+                # the note is about the accusations and what their authors say next, not
+                # the accusers' earlier words ("admitting that ...")
+                window = [
+                    c for c in window
+                    if c.accusation or any(
+                        x.speaker and x.speaker == c.speaker and x.content[0] < c.content[0]
+                        and 0 <= c.sent - x.sent <= 1
+                        for x in accs
+                    )
+                ]  # fmt: skip
             for c in window:
                 if c.evidence == "none_stated":
                     c.evidence = status
@@ -358,6 +410,8 @@ def annotate(ctx: DocContext, claims: list[Claim]) -> None:
     resolve_speakers(ctx, claims)
     contents = [c.content for c in claims]
     for c in claims:
-        c.accusation = find_accusation(ctx, c)
+        # a CRF proposal far from a lexicon cue or without a source accuses nobody
+        blame_ok = c.extra.get("blame_ok", True)
+        c.accusation = find_accusation(ctx, c) if blame_ok else None
         c.evidence = evidence_status(ctx, c, contents)
     _context_evidence(ctx, claims, contents)

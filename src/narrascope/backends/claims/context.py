@@ -264,6 +264,34 @@ def canonical_agent(ctx: DocContext, name: str) -> str | None:
     return None
 
 
+# organisations of a state: "the Russian Defence Ministry" speaks for Russia
+STATE_HEADS = frozenset(
+    """ministry government army forces military navy parliament duma police intelligence
+    security service services command guard administration office department presidency
+    kremlin embassy""".split()
+)
+
+
+# "Turkish Interior Minister X": the words before a title are no person's name
+PORTFOLIOS = frozenset(
+    "interior foreign defence defense finance justice health economy home education "
+    "transport energy".split()
+)
+
+
+def demonyms(lex: Any) -> dict[str, str]:
+    """Single-word demonym -> country ("russian" -> "Russia")."""
+    cache = lex.__dict__.get("_demonym_of")
+    if cache is None:
+        cache = {}
+        for country, words in (lex.raw.get("demonyms") or {}).items():
+            for w in words:
+                if " " not in w:
+                    cache[w] = country
+        lex.__dict__["_demonym_of"] = cache
+    return cache
+
+
 def _find_mentions(ctx: DocContext) -> None:
     lex = ctx.lex
     toks, lows = ctx.toks, ctx.lows
@@ -274,6 +302,8 @@ def _find_mentions(ctx: DocContext) -> None:
     connectors = lex.words("name_connectors")
     non_names = non_names | lex.words("role_nouns")
     n = len(toks)
+    demonym_of = demonyms(lex)
+    role_words = lex.words("role_nouns")
     sent_start = set(a for a, _ in ctx.sent_tok)
     i = 0
     pending_single: list[Mention] = []
@@ -310,13 +340,29 @@ def _find_mentions(ctx: DocContext) -> None:
         # "Forecaster Ryan Worley": a title-like first word of a longer run is no name
         if (
             j - i >= 3
-            and lows[i].endswith(("er", "or", "ist", "ian", "ant"))
+            and (
+                lows[i].endswith(("er", "or", "ist", "ian", "ant", "ист", "лог", "тор", "ник"))
+                or lows[i] in role_words
+            )
             and lows[i] not in ctx.surnames
         ):
             i += 1
         run_lows = lows[i:j]
         words = [w for w in run_lows if w not in connectors]
         org_nouns = lex.words("org_nouns")
+        # "British Soft Drinks Association", "European Central Bank": a demonym before an
+        # organisation that is not a state body belongs to its name
+        if (
+            i > 0
+            and toks[i - 1].cap
+            and lows[i - 1] in demonym_of
+            and toks[i].start - toks[i - 1].end == 1
+            and (i - 1) not in ctx.mention_at
+            and any(w in org_heads for w in words)
+            and not any(w in STATE_HEADS for w in words)
+        ):
+            i -= 1
+            run_lows = lows[i:j]
         if j < n and lows[j] in org_nouns and not toks[j].cap:  # "Severn Water company"
             _add(ctx, Mention(i, j, ctx.span_text(i, j), "ORG"))
         elif words and words[-1] in place_heads:
@@ -326,7 +372,7 @@ def _find_mentions(ctx: DocContext) -> None:
             or ctx.text[toks[i].start : toks[j - 1].end].isupper()
         ):
             _add(ctx, Mention(i, j, ctx.span_text(i, j), "ORG"))
-        elif len(words) >= 2:
+        elif len(words) >= 2 and not (j < n and lows[j] in role_words and words[-1] in PORTFOLIOS):
             canon = ctx.span_text(i, j)
             _add(ctx, Mention(i, j, canon, "PER"))
             ctx.surnames.setdefault(run_lows[-1], canon)

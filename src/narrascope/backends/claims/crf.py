@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy as np
 
 from ...errors import ModelError
 from .context import DocContext
+from .rules import Claim
 from .text import CLOSERS, OPENERS
 
 LABELS = ("O", "B-S", "I-S", "B-Q", "I-Q", "B-C", "I-C")
@@ -54,8 +56,36 @@ def cue_marks(ctx: DocContext) -> list[str]:
     return marks
 
 
-def featurize(ctx: DocContext, a: int, b: int, marks: list[str]) -> list[list[str]]:
-    """Feature strings for tokens [a, b) of one paragraph."""
+def rule_marks(ctx: DocContext, claims: Sequence[Claim]) -> list[str]:
+    """Per token: '' or the role of a rule claim covering it (``C:direct``, ``Q``, ``S``),
+    B-/I- prefixed; the hybrid CRF reads the rules' output as features."""
+    starts = [t.start for t in ctx.toks]
+    marks = [""] * len(ctx.toks)
+
+    def paint(span: tuple[int, int] | None, role: str) -> None:
+        if span is None:
+            return
+        a = bisect.bisect_right(starts, span[0]) - 1
+        a = max(a, 0)
+        if ctx.toks and ctx.toks[a].end <= span[0]:
+            a += 1
+        b = bisect.bisect_left(starts, span[1])
+        for k in range(a, b):
+            if not marks[k]:
+                marks[k] = ("B-" if k == a else "I-") + role
+
+    for c in claims:
+        paint(c.cue, "Q")
+        paint(c.source, "S")
+        paint(c.content, "C:" + c.kind)
+    return marks
+
+
+def featurize(
+    ctx: DocContext, a: int, b: int, marks: list[str], rmarks: list[str] | None = None
+) -> list[list[str]]:
+    """Feature strings for tokens [a, b) of one paragraph (``rmarks``: :func:`rule_marks`,
+    for the hybrid model)."""
     toks, lows = ctx.toks, ctx.lows
     comp = ctx.lex.complementizers
     pron = ctx.lex.raw.get("pronouns", {})
@@ -91,6 +121,9 @@ def featurize(ctx: DocContext, a: int, b: int, marks: list[str]) -> list[list[st
             f.append("role")
         if m is not None:
             f.append("ent=" + m.type)
+        if rmarks is not None:
+            f.append("r=" + (rmarks[i] or "O"))
+            f.append("r=" + (rmarks[i][2:3] or "O"))
         if i in sent_starts:
             f.append("BOS")
         if i in sent_ends:
@@ -103,6 +136,23 @@ def featurize(ctx: DocContext, a: int, b: int, marks: list[str]) -> list[list[st
         if k2 < len(cue_pos):
             f.append("dr=" + _bucket(cue_pos[k2] - i))
         base.append(f)
+    if rmarks is not None:  # hybrid: the cue word of the sentence, word bigrams
+        starts = sorted(sent_starts)
+        for k, i in enumerate(range(a, b)):
+            f = base[k]
+            f.append("bg=" + (lows[i - 1] if i > a else "^") + "|" + lows[i])
+            s0 = bisect.bisect_right(starts, i) - 1
+            lo = starts[s0] if s0 >= 0 else a
+            hi = starts[s0 + 1] if s0 + 1 < len(starts) else b
+            kk = bisect.bisect_left(cue_pos, i)
+            left = cue_pos[kk - 1] if kk > 0 and cue_pos[kk - 1] >= lo else None
+            right = cue_pos[kk] if kk < len(cue_pos) and cue_pos[kk] < hi else None
+            if left is not None:
+                f.append("scL=" + lows[left])
+            if right is not None:
+                f.append("scR=" + lows[right])
+            if left is None and right is None:
+                f.append("sc=none")
     out: list[list[str]] = []
     n = b - a
     for k in range(n):
@@ -118,6 +168,8 @@ def featurize(ctx: DocContext, a: int, b: int, marks: list[str]) -> list[list[st
                     f.append(f"{off}:qm")
                 if off in (-1, 1):
                     f.append(f"{off}:sh=" + _shape(toks[i].text))
+                    if rmarks is not None:
+                        f.append(f"{off}:r=" + (rmarks[i] or "O"))
             else:
                 f.append(f"{off}:pad")
         out.append(f)
@@ -171,12 +223,11 @@ class CRFModel:
         if not feats:
             return []
         unk = len(self.attr_index)
-        flat: list[int] = []
-        offsets: list[int] = []
-        for f in feats:
-            offsets.append(len(flat))
-            flat.extend(self.attr_index.get(x, unk) for x in f)
-        emis = np.add.reduceat(self.weights[np.asarray(flat)], np.asarray(offsets), axis=0)
+        get = self.attr_index.get
+        flat = [get(x, unk) for f in feats for x in f]
+        offsets = np.zeros(len(feats), dtype=np.int64)
+        np.cumsum([len(f) for f in feats[:-1]], out=offsets[1:])
+        emis = np.add.reduceat(self.weights[np.asarray(flat)], offsets, axis=0)
         return [self.labels[k] for k in viterbi(emis, self.transitions)]
 
 

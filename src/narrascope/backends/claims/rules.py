@@ -110,6 +110,7 @@ class RuleExtractor:
                 n = self._try_cue(si, i)
                 i += max(1, n)
         self._orphan_quotes()
+        self._message_blocks()
         self.claims.sort(key=lambda c: (c.content[0], c.content[1]))
         return self._dedupe()
 
@@ -158,14 +159,42 @@ class RuleExtractor:
             for x in range(a, b - 2):
                 if ctx.toks[x].text in (",", "—") and ctx.toks[x + 2].cap:
                     m = self.ctx.at(self.lex.cues, x + 1)
+                    if m is None and ctx.lows[x + 1] in ("notes", "observes", "remarks"):
+                        m = (1, "speech")  # inverted "..., notes NAME" (a noun elsewhere)
                     if m is not None and m[1] == "speech":
                         e = ctx.toks[x].start
+                        # the quoted words end at the last full stop before that clause,
+                        # which belongs to the commentator ("... ourselves. But ...,
+                        # notes Levin"): a claim of its own
+                        y = x - 1
+                        while y > a and ctx.toks[y].text not in SENT_END:
+                            y -= 1
+                        if y > a and x - y > 2:
+                            self._unclosed_tail(y + 1, x, x + 1, x + 1 + m[0], b)
+                            e = ctx.toks[y].end
                         break
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
         return s, e
+
+    def _unclosed_tail(self, t0: int, t1: int, c0: int, c1: int, b: int) -> None:
+        """Tokens [t0, t1) of an unclosed quote, said by the source after cue [c0, c1)."""
+        ctx = self.ctx
+        k = c1
+        while k < b and ctx.toks[k].cap and ctx.toks[k].alpha:
+            k += 1
+        if k == c1 or any(c.extra.get("tail") == t0 for c in self.claims):
+            return
+        s, e = self._trim(*self._chars(t0, t1))
+        si = ctx.sent_of_tok(c0)
+        cue = self._chars(c0, c1)
+        claim = Claim(
+            (s, e), "indirect", cue, "speech", self._chars(c1, k), si, "tail", 0.6, (c1, k)
+        )
+        claim.extra["tail"] = t0
+        self._add(claim)
 
     def _is_hypothetical(self, si: int, c0: int) -> bool:
         ctx = self.ctx
@@ -799,6 +828,54 @@ class RuleExtractor:
         s, e = self._trim(ps, pe)
         if e > s:
             self._add(Claim((s, e), "direct", cue, cls, self._chars(*src), si, "block", 0.7, src))
+
+    def _message_blocks(self) -> None:
+        """A paragraph ending in a sentence that announces a message with no speech cue
+        ("new threats have appeared on jihadist channels:") introduces the short
+        paragraphs after it: one claim over the block, its speaker the organisation the
+        block names most often (the message signs itself), else null."""
+        ctx = self.ctx
+        nouns = self.lex.raw.get("message_nouns")
+        if not nouns:
+            return
+        threat, other = frozenset(nouns.get("threat", ())), frozenset(nouns.get("speech", ()))
+        for si, (a, b) in enumerate(ctx.sent_tok):
+            para = ctx.sent_para[si]
+            if (
+                b - a < 4
+                or ctx.toks[b - 1].text != ":"
+                or ctx.paragraphs[para][1] > ctx.toks[b - 1].end + 1
+                or para + 1 >= len(ctx.paragraphs)
+                or any(c.sent == si for c in self.claims)
+            ):
+                continue
+            lows = set(ctx.lows[a:b])
+            cls = "commissive" if lows & threat else "speech" if lows & other else None
+            if cls is None:
+                continue
+            last = para
+            while last + 1 < len(ctx.paragraphs) and last - para < 25:
+                ps, pe = ctx.paragraphs[last + 1]
+                if pe - ps > 600:
+                    break
+                last += 1
+            if last == para:
+                continue
+            s, e = self._trim(ctx.paragraphs[para + 1][0], ctx.paragraphs[last][1])
+            if any(c.content[0] < e and s < c.content[1] for c in self.claims):
+                continue
+            ta, tb = ctx.tok_index(s), ctx.tok_index(e)
+            counts: dict[str, int] = {}
+            for m in ctx.mentions_in(ta, tb):
+                if m.type != "GPE" and m.end - m.start > 1:
+                    counts[m.canon] = counts.get(m.canon, 0) + (2 if m.type == "ORG" else 1)
+            counts = {k: v for k, v in counts.items() if v >= 2}
+            colon = ctx.toks[b - 1]
+            claim = Claim((s, e), "direct", (colon.start, colon.end), cls, None, si, "message", 0.5)
+            if counts:
+                claim.speaker = max(counts, key=lambda k: (counts[k], -len(k)))
+                claim.speaker_type = "ORG"
+            self._add(claim)
 
     # -- inverted order: "QUOTE," X said / CLAUSE, said X -------------------------------------
     def _inverted(self, si: int, c0: int, c1: int, cls: str, cue: tuple[int, int]) -> bool:
