@@ -175,9 +175,8 @@ class HashVocabulary:
         known = fidx >= 0
         if not known.any():
             return np.zeros(0, np.int64), np.zeros(0, np.float64), fidx
-        all_counts = np.bincount(fidx[known], minlength=len(self.hashes))
-        feats = np.flatnonzero(all_counts)
-        return feats, self.weigh(feats, all_counts[feats]), fidx
+        feats, counts = np.unique(fidx[known], return_counts=True)  # sorted features
+        return feats, self.weigh(feats, counts), fidx
 
     def weigh(self, feats: np.ndarray, counts: np.ndarray) -> np.ndarray:
         """Values of features ``feats`` seen ``counts`` times: sublinear tf x idf, each

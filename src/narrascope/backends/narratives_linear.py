@@ -212,7 +212,10 @@ class LinearNarrativeModel:
     def weight_rows(self, feats: np.ndarray) -> np.ndarray:
         """Dequantised weight rows ``(len(feats), L)`` as float32."""
         w = np.take(self.weights, feats, axis=0).astype(np.float32, copy=False)
-        return w * self.weight_scale.astype(np.float32) if self.weight_scale is not None else w
+        if self.weight_scale is None:
+            return w
+        w *= self.weight_scale.astype(np.float32, copy=False)
+        return w
 
     def weight_column(self, feats: np.ndarray, j: int) -> np.ndarray:
         w = self.weights[feats, j].astype(np.float64)
@@ -286,9 +289,10 @@ class LinearNarrativeModel:
             spec=HashingSpec.from_json(meta["hashing"]),
             vocab=vocab,
             labels=list(lab["labels"]),
-            # dequantised once: float32 rows gather twice as fast as int8 + conversion
-            weights=arrays["weights"].astype(np.float32)
-            * arrays["weight_scale"].astype(np.float32)[None, :],
+            # kept int8 in memory (4x smaller than float32); only the rows of a
+            # document's features are dequantised, in ``weight_rows``
+            weights=np.ascontiguousarray(arrays["weights"], dtype=np.int8),
+            weight_scale=arrays["weight_scale"].astype(np.float32),
             bias=arrays["bias"].astype(np.float64),
             lang_bias=arrays["lang_bias"].astype(np.float64),
             languages=list(lab["languages"]),

@@ -53,8 +53,8 @@ class TrainConfig:
     """Hyper-parameters of the recipe (defaults are the shipped model's)."""
 
     spec: HashingSpec = field(default_factory=HashingSpec)
-    max_word_features: int = 40_000
-    max_char_features: int = 80_000
+    max_word_features: int = 100_000
+    max_char_features: int = 200_000
     min_df: int = 2
     block_weights: tuple[float, float] = (0.5, 0.5)
     language_weight: float = 1.0  # squared scale of the per-language bias features
@@ -176,43 +176,97 @@ def ridge_loo(K: np.ndarray, Y: np.ndarray, lambdas: Sequence[float]) -> RidgeFi
 
 
 # -- calibration ----------------------------------------------------------------------
-def fit_platt(
-    s: np.ndarray, y: np.ndarray, iters: int = 50, min_slope: float = 1.0
-) -> tuple[float, float]:
-    """Platt (1999) sigmoid ``p = 1 / (1 + exp(-(a s + b)))`` with smoothed targets.
+def _platt_loss(s: np.ndarray, t: np.ndarray, a: float, b: float) -> float:
+    """Cross-entropy of ``sigmoid(a s + b)`` against targets ``t``, computed stably."""
+    z = a * s + b
+    # -t log p - (1-t) log(1-p) = log(1 + exp(z)) - t z
+    return float(np.sum(np.logaddexp(0.0, z) - t * z))
 
-    The slope is kept at least ``min_slope`` (scores are on the 0/1 target scale): with
-    few positives the LOO scores can be anti-correlated with the label, and a negative
-    slope would invert the classifier. Then only the intercept is refitted.
+
+def _fit_intercept(s: np.ndarray, t: np.ndarray, a: float, lo: float, hi: float) -> float:
+    """Intercept ``b`` in ``[lo, hi]`` with ``sum(sigmoid(a s + b)) == sum(t)`` (bisection:
+    the sum is increasing in ``b``, so this cannot diverge)."""
+    target = float(t.sum())
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        if float(sigmoid(a * s + mid).sum()) < target:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-10:
+            break
+    return 0.5 * (lo + hi)
+
+
+def fit_platt(
+    s: np.ndarray,
+    y: np.ndarray,
+    iters: int = 100,
+    min_slope: float = 1.0,
+    max_slope: float = 100.0,
+    max_intercept: float = 30.0,
+) -> tuple[float, float]:
+    """Platt (1999) sigmoid ``p = 1 / (1 + exp(-(a s + b)))`` fitted on scores ``s``.
+
+    Robust version (Lin, Lin and Weng 2007, "A note on Platt's probabilistic outputs"):
+    Platt's regularised targets ``(N+ + 1) / (N+ + 2)`` and ``1 / (N- + 2)`` (so the
+    optimum is finite even when the scores separate the classes), Newton steps on a
+    Hessian with a ridge, a backtracking line search that only accepts steps lowering
+    the loss, and parameters bounded to ``min_slope <= a <= max_slope`` and
+    ``|b| <= max_intercept``. Scores are on the 0/1 target scale; with few positives
+    the scores can be anti-correlated with the label, and a negative slope would invert
+    the classifier, hence ``min_slope``. When the slope hits a bound (or the scores are
+    constant) only the intercept is refitted, by bisection. Always returns finite values.
     """
-    pos = float(y.sum())
+    s = np.asarray(s, dtype=np.float64)
+    y = np.asarray(y)
+    pos = float((y > 0).sum())
     neg = float(len(y) - pos)
     t = np.where(y > 0, (pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0))
-    a, b = 1.0, float(np.log((pos + 1.0) / (neg + 1.0)))
-    for _ in range(iters):
-        z = np.clip(a * s + b, -35, 35)
-        p = 1.0 / (1.0 + np.exp(-z))
-        g = p - t
-        w = np.maximum(p * (1 - p), 1e-12)
-        ga, gb = float(g @ s), float(g.sum())
-        haa, hab, hbb = float(w @ (s * s)) + 1e-6, float(w @ s), float(w.sum()) + 1e-6
-        det = haa * hbb - hab * hab
-        if det <= 0:
-            break
-        da = (hbb * ga - hab * gb) / det
-        db = (haa * gb - hab * ga) / det
-        a, b = a - da, b - db
-        if abs(da) < 1e-8 and abs(db) < 1e-8:
-            break
-    if not np.isfinite(a) or a < min_slope:
-        a = min_slope
+    b0 = float(np.clip(np.log((pos + 1.0) / (neg + 1.0)), -max_intercept, max_intercept))
+    s = np.where(np.isfinite(s), s, 0.0)
+    if len(s) == 0:
+        return min_slope, b0
+    a, b = max(1.0, min_slope), b0
+    loss = _platt_loss(s, t, a, b)
+    if float(np.ptp(s)) > 1e-12:
         for _ in range(iters):
-            p = 1.0 / (1.0 + np.exp(-np.clip(a * s + b, -35, 35)))
-            db = float((p - t).sum()) / max(float((p * (1 - p)).sum()), 1e-12)
-            b -= db
-            if abs(db) < 1e-8:
+            p = sigmoid(a * s + b)
+            g = p - t
+            w = p * (1.0 - p)
+            ga, gb = float(g @ s), float(g.sum())
+            haa = float(w @ (s * s)) + 1e-12
+            hab = float(w @ s)
+            hbb = float(w.sum()) + 1e-12
+            if abs(ga) < 1e-7 and abs(gb) < 1e-7:
                 break
-    return a, b
+            det = haa * hbb - hab * hab
+            if det > 1e-18:
+                da = -(hbb * ga - hab * gb) / det
+                db = -(haa * gb - hab * ga) / det
+            else:  # (near-)singular Hessian: a gradient step
+                da, db = -ga / haa, -gb / hbb
+            step, moved = 1.0, False
+            while step >= 1e-10:
+                na = float(np.clip(a + step * da, min_slope, max_slope))
+                nb = float(np.clip(b + step * db, -max_intercept, max_intercept))
+                nl = _platt_loss(s, t, na, nb)
+                if nl < loss - 1e-4 * step * abs(ga * da + gb * db) or nl < loss - 1e-12:
+                    moved = True
+                    break
+                step /= 2.0
+            if not moved:
+                break
+            done = abs(na - a) < 1e-9 and abs(nb - b) < 1e-9
+            a, b, loss = na, nb, nl
+            if done:
+                break
+    if not (np.isfinite(a) and np.isfinite(b)):
+        a, b = max(1.0, min_slope), b0
+    a = float(np.clip(a, min_slope, max_slope))
+    if a <= min_slope + 1e-12 or float(np.ptp(s)) <= 1e-12:
+        b = _fit_intercept(s, t, a, -max_intercept, max_intercept)
+    return a, float(b)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -231,8 +285,14 @@ def train_model(
     *,
     counts: Sequence[DocCounts] | None = None,
     progress: Progress | None = None,
+    diagnostics: dict[str, Any] | None = None,
 ) -> LinearNarrativeModel:
-    """Fit vocabulary, ridge weights, calibration and decision knobs on ``examples``."""
+    """Fit vocabulary, ridge weights, calibration and decision knobs on ``examples``.
+
+    ``diagnostics``, when given, receives the leave-one-out raw scores (``"loo"``), the
+    label matrix (``"Y"``) and the language index per example (``"language_index"``), for
+    experiments on cached scores.
+    """
     cfg = cfg or TrainConfig()
     say = progress or (lambda _m: None)
     t0 = time.perf_counter()
@@ -249,6 +309,8 @@ def train_model(
     Y = label_matrix(examples, tax, labels)
     say(f"features: {X.shape[1]} ({time.perf_counter() - t0:.1f} s); solving ridge")
     fit = ridge_loo(K, Y, cfg.lambdas)
+    if diagnostics is not None:
+        diagnostics.update(loo=fit.loo, Y=Y, language_index=li)
     W = np.asarray(X.T @ fit.alpha)
     lang_bias = np.stack(
         [cfg.language_weight * fit.alpha[li == k].sum(axis=0) for k in range(len(langs))]
