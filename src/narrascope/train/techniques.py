@@ -25,13 +25,23 @@ import numpy as np
 
 from .. import __version__
 from ..backends.techniques.features import _WORD, FeatureConfig, Featurizer
-from ..backends.techniques.model import LinearScorer, TechniqueModel, sigmoid, stack_features
+from ..backends.techniques.model import (
+    LinearScorer,
+    TechniqueModel,
+    sigmoid,
+    stack_features,
+    stack_transform,
+)
 from ..document import SCHEMA_VERSION
 from ..techniques_harness import LANGS, Article, micro_f1, read_language, trimmed
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "techniques"
 TAXONOMY = Path(__file__).resolve().parents[1] / "taxonomy" / "techniques.json"
 EPOCHS = 5
+#: Second stage: what it reads of the first stage (see model.STACK_INPUTS) and the
+#: inverse L2 strength of its logistic regressions.
+STACK_INPUT = "logit"
+STACK_C = 1.0
 SPAN_LEXICON_TECHNIQUES = ("Loaded_Language", "Name_Calling-Labeling")
 LICENCE = (
     "trained on research-only SemEval/PolNeAR data; weights only, no text "
@@ -138,8 +148,11 @@ def fit_scorer(
     return LinearScorer(used.astype(np.int64), w, b)
 
 
-def stack_matrix(corpus: Corpus, proba: np.ndarray, config: FeatureConfig) -> np.ndarray:
+def stack_matrix(
+    corpus: Corpus, proba: np.ndarray, config: FeatureConfig, stack_input: str = STACK_INPUT
+) -> np.ndarray:
     """Second-stage inputs for every row, article by article (see stack_features)."""
+    proba = stack_transform(proba, stack_input)
     langs = list(config.languages)
     out = np.zeros((len(proba), 0), np.float32)
     parts = []
@@ -156,7 +169,14 @@ def stack_matrix(corpus: Corpus, proba: np.ndarray, config: FeatureConfig) -> np
     return out
 
 
-def fit_stacker(s: np.ndarray, y: np.ndarray, *, c: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def fit_stacker(
+    s: np.ndarray, y: np.ndarray, *, c: float = STACK_C
+) -> tuple[np.ndarray, np.ndarray]:
+    """One L2 logistic regression per label on the second-stage inputs (lbfgs).
+
+    An SGD stacker (alpha 1e-5, 10 epochs, default learning rate) was tried in round 3:
+    its weights blow up on these few dense inputs and the probabilities saturate at 0/1
+    (paragraph micro-F1 en 0.13 vs 0.35), so the stacker stays a logistic regression."""
     from sklearn.linear_model import LogisticRegression
 
     w = np.zeros((s.shape[1], y.shape[1]), np.float32)
@@ -347,6 +367,7 @@ class CVResult:
     scorers: list[LinearScorer] | None = None
     stackers: list[tuple[np.ndarray, np.ndarray]] | None = None
     first_stage: np.ndarray | None = None  # first-stage OOF probabilities
+    stack_input: str = STACK_INPUT
 
 
 def cross_val_proba(
@@ -358,6 +379,7 @@ def cross_val_proba(
     alpha: float = 2e-5,
     epochs: int = EPOCHS,
     stack: bool = True,
+    stack_input: str = STACK_INPUT,
     seed: int = 13,
     keep_models: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -387,7 +409,7 @@ def cross_val_proba(
     proba = p1
     stackers: list[tuple[np.ndarray, np.ndarray]] = []
     if stack:
-        s = stack_matrix(corpus, p1, config)
+        s = stack_matrix(corpus, p1, config, stack_input)
         proba = np.zeros_like(p1)
         for k in range(n_folds):
             tr, te = fold != k, fold == k
@@ -397,6 +419,7 @@ def cross_val_proba(
     return CVResult(
         proba, fold, corpus, list(labels), fold_of_article,
         scorers if keep_models else None, stackers if keep_models and stack else None, p1,
+        stack_input,
     )  # fmt: skip
 
 
@@ -471,6 +494,7 @@ def cross_validate_stage(
             languages=sorted({a.lang for a in articles}), version=f"cv-fold{k}",
             stack_weights=cv.stackers[k][0] if cv.stackers else None,
             stack_bias=cv.stackers[k][1] if cv.stackers else None,
+            stack_input=cv.stack_input,
         )  # fmt: skip
         stage = LinearTechniques()
         stage._model = model
@@ -560,7 +584,8 @@ def train_model(
     del x
     stack_w = stack_b = None
     if cv is not None and cv.first_stage is not None and cv.stackers is not None:
-        stack_w, stack_b = fit_stacker(stack_matrix(cv.corpus, cv.first_stage, config), cv.corpus.y)
+        s = stack_matrix(cv.corpus, cv.first_stage, config, cv.stack_input)
+        stack_w, stack_b = fit_stacker(s, cv.corpus.y)
     if thresholds is None:
         thresholds = {}
         if cv is not None:
@@ -581,6 +606,7 @@ def train_model(
         version=time.strftime("%Y%m%d"),
         stack_weights=stack_w,
         stack_bias=stack_b,
+        stack_input=cv.stack_input if cv is not None else STACK_INPUT,
     )
 
 

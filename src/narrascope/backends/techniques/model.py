@@ -25,10 +25,38 @@ from ...errors import ModelError
 from .features import _WORD, FeatureConfig, Featurizer, Rows
 
 FORMAT_VERSION = 1
+#: What the second stage reads of the first stage: ``"proba"`` (probabilities; models
+#: saved without the ``stack_input`` key) or ``"logit"`` (log-odds / LOGIT_SCALE).
+STACK_INPUTS = ("proba", "logit")
+LOGIT_SCALE = 5.0
+LOGIT_EPS = 1e-4
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def check_stack_input(value: object, where: str = "the model") -> str:
+    """``value`` if it is a known ``stack_input``, else a ModelError [E039]."""
+    if value not in STACK_INPUTS:
+        raise ModelError(
+            f"[E039] unknown stack_input {value!r} in {where}: expected one of "
+            f"{', '.join(repr(v) for v in STACK_INPUTS)} (retrain the model with "
+            f"`narrascope techniques train` or fix model.json)"
+        )
+    return str(value)
+
+
+def stack_transform(proba: np.ndarray, stack_input: str) -> np.ndarray:
+    """First-stage probabilities as the second stage reads them: unchanged for
+    ``"proba"``; for ``"logit"`` the log-odds divided by LOGIT_SCALE, the probabilities
+    clipped to [LOGIT_EPS, 1 - LOGIT_EPS] first so that 0 and 1 stay finite."""
+    check_stack_input(stack_input)
+    p = np.asarray(proba, np.float32)
+    if stack_input == "proba":
+        return p
+    q = np.clip(p.astype(np.float64), LOGIT_EPS, 1.0 - LOGIT_EPS)
+    return (np.log(q / (1.0 - q)) / LOGIT_SCALE).astype(np.float32)
 
 
 @dataclass
@@ -106,6 +134,7 @@ class TechniqueModel:
     # second stage (article context): (n_stack_features, n_labels) weights and bias
     stack_weights: np.ndarray | None = None
     stack_bias: np.ndarray | None = None
+    stack_input: str = "proba"  # see STACK_INPUTS
     _featurizer: Featurizer | None = field(default=None, repr=False)
     _span_res: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -143,7 +172,7 @@ class TechniqueModel:
     ) -> np.ndarray:
         langs = list(self.features.languages)
         idx = langs.index(language) if language in langs else len(langs)
-        return stack_features(proba.astype(np.float32), lengths, idx, len(langs))
+        return stack_features(stack_transform(proba, self.stack_input), lengths, idx, len(langs))
 
     def thresholds_for(self, language: str | None) -> np.ndarray:
         key = language if language in self.thresholds else "*"
@@ -219,6 +248,8 @@ class TechniqueModel:
             "feature_lexicons": self.feature_lexicons,
             "span_lexicons": self.span_lexicons,
         }
+        if self.stack_weights is not None:
+            spec["stack_input"] = check_stack_input(self.stack_input)
         (out / "model.json").write_text(
             json.dumps(spec, ensure_ascii=False, indent=1) + "\n", "utf-8"
         )
@@ -248,6 +279,9 @@ class TechniqueModel:
                 f"[E033] technique model format {spec.get('format_version')!r} in "
                 f"{str(base)!r}; this narrascope reads format {FORMAT_VERSION}"
             )
+        stack_input = check_stack_input(
+            spec.get("stack_input", "proba"), f"{str(base / 'model.json')!r}"
+        )
         return cls(
             labels=list(spec["labels"]),
             categories=dict(spec["categories"]),
@@ -260,4 +294,5 @@ class TechniqueModel:
             version=str(spec.get("version", "0")),
             stack_weights=stack_w,
             stack_bias=stack_b,
+            stack_input=stack_input,
         )
