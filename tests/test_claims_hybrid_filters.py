@@ -87,3 +87,11 @@ def test_content_bias_turns_a_weak_content_into_a_claim(tmp_path: Path) -> None:
     assert model.tag(feats) == ["B-S", "B-Q", "O", "O"]  # unknown words: a tie, O wins
     assert model.tag(feats, content_bias=0.5) == ["B-S", "B-Q", "B-C", "B-C"]
     assert obj["labels"] == list(LABELS)
+
+
+def test_far_source_falls_back_to_the_subject_before_the_cue(tmp_path: Path) -> None:
+    model = _toy_model(tmp_path)
+    # the toy CRF's only source ("zork") is far after the cue; the named subject before the
+    # cue takes its place
+    text = f"Karl Berg on Monday blab glim glam glam glam, {_PAD}, zork." + _TAIL
+    assert _claims(text, model) == [("glim glam glam glam", "Karl Berg")]

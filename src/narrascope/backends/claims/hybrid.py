@@ -110,8 +110,14 @@ def crf_claims(
                 continue  # no source, or the author's "you"/"we": the author's own words
             cue_ch = (ctx.toks[cue[0]].start, ctx.toks[cue[1] - 1].end)
             src_ch = (ctx.toks[src[0]].start, ctx.toks[src[1] - 1].end) if src else None
-            if filters and (source_too_far(cue_ch, src_ch) or content_too_far(cue_ch, (s, e))):
-                continue  # a source or content far from the cue: not this cue's attribution
+            if filters and source_too_far(cue_ch, src_ch):
+                # not this cue's source: the subject just before the cue, else no claim
+                src = _subject_before(ctx, cue[0])
+                if src is None:
+                    continue
+                src_ch = (ctx.toks[src[0]].start, ctx.toks[src[1] - 1].end)
+            if filters and content_too_far(cue_ch, (s, e)):
+                continue  # a content far from its cue: not this cue's attribution
             opened = s > 0 and text[s - 1] in QUOTE_CHARS
             closed = e < len(text) and text[e] in QUOTE_CHARS
             inner = any(ch in QUOTE_CHARS for ch in text[s:e])
@@ -139,6 +145,17 @@ def crf_claims(
                 out.append(p)
     out.sort(key=lambda c: c.content)
     return out
+
+
+def _subject_before(ctx: DocContext, cue: int, max_gap: int = 4) -> tuple[int, int] | None:
+    """The actor mention (token span) that ends at most ``max_gap`` tokens before the cue
+    token, in the cue's sentence ("Sergei Lavrov on Wednesday | called")."""
+    lo = ctx.sent_tok[ctx.sent_of_tok(cue)][0] if ctx.sent_tok else 0
+    for i in range(cue - 1, max(lo, cue - max_gap - 1) - 1, -1):
+        m = ctx.mention_at.get(i)
+        if m is not None and m.type != "UNK":
+            return (m.start, m.end)
+    return None
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
