@@ -28,6 +28,9 @@ from .text import QUOTE_CHARS
 SOURCE_MAX_CHARS = 120
 # hybrid.content_too_far: same for a proposal's content and its cue (98.4% within 120)
 CONTENT_MAX_CHARS = 120
+# a CRF proposal that strictly contains one indirect rule claim widens it (0: never; 1:
+# when both start together; 2: any containment)
+EXTEND = 0
 # added to the CRF's content-label scores before Viterbi in the hybrid (0: plain Viterbi)
 CONTENT_BIAS = 0.0
 
@@ -141,10 +144,26 @@ def crf_claims(
     else:
         out = list(claims)
         for p in props:
-            if not any(_overlaps(p.content, c.content) for c in out):
+            over = [c for c in out if _overlaps(p.content, c.content)]
+            if not over:
                 out.append(p)
+            elif EXTEND and len(over) == 1 and _extends(p, over[0]):
+                over[0].content = p.content  # the CRF's wider clause, the rule's cue/source
     out.sort(key=lambda c: c.content)
     return out
+
+
+def _extends(p: Claim, c: Claim) -> bool:
+    """Whether proposal ``p`` may widen rule claim ``c``: both indirect, ``p`` strictly
+    contains ``c`` (``EXTEND`` 1: and starts where it does, the same clause read further)."""
+    return (
+        c.kind == "indirect"
+        and p.kind == "indirect"
+        and p.content[0] <= c.content[0]
+        and p.content[1] >= c.content[1]
+        and p.content != c.content
+        and (EXTEND > 1 or p.content[0] == c.content[0])
+    )
 
 
 def _subject_before(ctx: DocContext, cue: int, max_gap: int = 4) -> tuple[int, int] | None:
