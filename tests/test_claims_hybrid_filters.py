@@ -95,3 +95,11 @@ def test_far_source_falls_back_to_the_subject_before_the_cue(tmp_path: Path) -> 
     # cue takes its place
     text = f"Karl Berg on Monday blab glim glam glam glam, {_PAD}, zork." + _TAIL
     assert _claims(text, model) == [("glim glam glam glam", "Karl Berg")]
+
+
+@pytest.mark.parametrize(
+    ("cue", "kept"),
+    [("attempts", False), ("wants", False), ("hoped", False), ("said", True), ("claimed", True)],
+)
+def test_intention_cues_are_not_claims(cue: str, kept: bool) -> None:
+    assert hybrid.keep_proposal("the attack came from abroad", cue) is kept

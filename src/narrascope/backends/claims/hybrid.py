@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from ...train.claims import DROP_CUE_LEMMAS
 from .context import DocContext
 from .crf import cue_marks, featurize, load_model, spans_from_tags
 from .rules import FINAL_STRIP, Claim
@@ -49,10 +50,15 @@ _REFERENCE_CUES = frozenset(
 )
 
 
+# hybrid.intention_cue: intentions, wishes, plans and perceptions are not claims (the
+# PolNeAR mapping drops them from the training data: DROP_CUE_LEMMAS), nor are attempts
+_INTENTION_CUES = DROP_CUE_LEMMAS | frozenset("attempt attempts attempted attempting".split())
+
+
 def keep_proposal(text: str, cue: str = "") -> bool:
     """Whether a CRF content proposal (with its cue, lower case) is a claim in
     narrascope's sense (hybrid filters)."""
-    if cue in _REFERENCE_CUES:
+    if cue in _REFERENCE_CUES or cue.split(" ", 1)[0] in _INTENTION_CUES:
         return False
     return len(text.split()) >= 3 and not _NOT_A_CLAIM.match(text)
 
