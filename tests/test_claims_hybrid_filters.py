@@ -103,3 +103,10 @@ def test_far_source_falls_back_to_the_subject_before_the_cue(tmp_path: Path) -> 
 )
 def test_intention_cues_are_not_claims(cue: str, kept: bool) -> None:
     assert hybrid.keep_proposal("the attack came from abroad", cue) is kept
+
+
+def test_infinitive_is_a_claim_only_after_demands_and_pledges() -> None:
+    assert hybrid.keep_proposal("to retaliate against the rebels", "vowed", "commissive")
+    assert hybrid.keep_proposal("to leave the city at once", "urged", "directive")
+    assert not hybrid.keep_proposal("to comment on the report", "declined", "speech")
+    assert not hybrid.keep_proposal("to comment on the report", "declined")

@@ -55,11 +55,18 @@ _REFERENCE_CUES = frozenset(
 _INTENTION_CUES = DROP_CUE_LEMMAS | frozenset("attempt attempts attempted attempting".split())
 
 
-def keep_proposal(text: str, cue: str = "") -> bool:
-    """Whether a CRF content proposal (with its cue, lower case) is a claim in
-    narrascope's sense (hybrid filters)."""
+# cue classes whose "to ..." complement is a claim (a demand or a pledge: "urged them to
+# leave", "vowed to retaliate"); after other cues an infinitive is not ("declined to")
+_TO_CLASSES = frozenset(["directive", "commissive"])
+
+
+def keep_proposal(text: str, cue: str = "", cls: str = "") -> bool:
+    """Whether a CRF content proposal (with its cue, lower case, and the cue's lexicon
+    class) is a claim in narrascope's sense (hybrid filters)."""
     if cue in _REFERENCE_CUES or cue.split(" ", 1)[0] in _INTENTION_CUES:
         return False
+    if cls in _TO_CLASSES and text[:3].lower() == "to " and len(text.split()) >= 3:
+        return True
     return len(text.split()) >= 3 and not _NOT_A_CLAIM.match(text)
 
 
@@ -112,7 +119,8 @@ def crf_claims(
             cue = _nearest(spans["Q"], cs, ce)
             if e - s < 3 or cue is None or (filters and marks[cs].startswith("I")):
                 continue  # (a content cannot start inside a cue phrase: "point | the finger")
-            if filters and not keep_proposal(text[s:e], " ".join(ctx.lows[cue[0] : cue[1]])):
+            cls = marks[cue[0]][1:] if marks[cue[0]] else "speech"
+            if filters and not keep_proposal(text[s:e], " ".join(ctx.lows[cue[0] : cue[1]]), cls):
                 continue
             src = _nearest(spans["S"], cs, ce)
             if filters and (src is None or ctx.lows[src[0]] in ("you", "we", "one")):
@@ -135,7 +143,6 @@ def crf_claims(
                 if opened and (closed or text[e - 1] in ",.") and not inner
                 else ("mixed" if inner else "indirect")
             )
-            cls = marks[cue[0]][1:] if marks[cue[0]] else "speech"
             si = ctx.sent_of_tok(cs)
             claim = Claim((s, e), kind, cue_ch, cls, src_ch, si, "crf", 0.6, src)
             gap = cs - cue[1] if cue[1] <= cs else cue[0] - ce if cue[0] >= ce else 0
