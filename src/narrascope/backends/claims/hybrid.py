@@ -16,10 +16,24 @@ from __future__ import annotations
 import bisect
 import re
 
+from ...train.claims import DROP_CUE_LEMMAS
 from .context import DocContext
 from .crf import cue_marks, featurize, load_model, spans_from_tags
 from .rules import FINAL_STRIP, Claim
 from .text import QUOTE_CHARS
+
+# hybrid.source_too_far: a proposal's source farther than this from its cue (characters
+# between the spans) is not its source: PolNeAR's gold sources are within 120 characters
+# of the cue in 99.2% of attributions; beyond, the CRF has mostly paired the author's
+# prose with the speaker of the previous quote
+SOURCE_MAX_CHARS = 120
+# hybrid.content_too_far: same for a proposal's content and its cue (98.4% within 120)
+CONTENT_MAX_CHARS = 120
+# a CRF proposal that strictly contains one indirect rule claim widens it (0: never; 1:
+# when both start together; 2: any containment)
+EXTEND = 0
+# added to the CRF's content-label scores before Viterbi in the hybrid (0: plain Viterbi)
+CONTENT_BIAS = 0.0
 
 _NOT_A_CLAIM = re.compile(
     r"(?:to|whether|if|in|on|at|during|for) |(?:any|no) (?:evidence|proof|details|comment)",
@@ -36,12 +50,41 @@ _REFERENCE_CUES = frozenset(
 )
 
 
-def keep_proposal(text: str, cue: str = "") -> bool:
-    """Whether a CRF content proposal (with its cue, lower case) is a claim in
-    narrascope's sense (hybrid filters)."""
-    if cue in _REFERENCE_CUES:
+# hybrid.intention_cue: intentions, wishes, plans and perceptions are not claims (the
+# PolNeAR mapping drops them from the training data: DROP_CUE_LEMMAS), nor are attempts
+_INTENTION_CUES = DROP_CUE_LEMMAS | frozenset("attempt attempts attempted attempting".split())
+
+
+# cue classes whose "to ..." complement is a claim (a demand or a pledge: "urged them to
+# leave", "vowed to retaliate"); after other cues an infinitive is not ("declined to")
+_TO_CLASSES = frozenset(["directive", "commissive"])
+
+
+def keep_proposal(text: str, cue: str = "", cls: str = "") -> bool:
+    """Whether a CRF content proposal (with its cue, lower case, and the cue's lexicon
+    class) is a claim in narrascope's sense (hybrid filters)."""
+    if cue in _REFERENCE_CUES or cue.split(" ", 1)[0] in _INTENTION_CUES:
         return False
+    if cls in _TO_CLASSES and text[:3].lower() == "to " and len(text.split()) >= 3:
+        return True
     return len(text.split()) >= 3 and not _NOT_A_CLAIM.match(text)
+
+
+def char_gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Characters between two spans (0 when they touch or overlap)."""
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def source_too_far(cue: tuple[int, int], source: tuple[int, int] | None) -> bool:
+    """hybrid.source_too_far: the proposal's source lies more than ``SOURCE_MAX_CHARS``
+    characters from its cue."""
+    return source is not None and char_gap(cue, source) > SOURCE_MAX_CHARS
+
+
+def content_too_far(cue: tuple[int, int], content: tuple[int, int]) -> bool:
+    """hybrid.content_too_far: the proposal's content lies more than ``CONTENT_MAX_CHARS``
+    characters from its cue."""
+    return char_gap(cue, content) > CONTENT_MAX_CHARS
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -68,7 +111,7 @@ def crf_claims(
         a, b = bisect.bisect_left(starts, ps), bisect.bisect_left(starts, pe)
         if b <= a or not any(marks[i] or ctx.tok_quote[i] >= 0 for i in range(a, b)):
             continue
-        tags = model.tag(featurize(ctx, a, b, marks, rmarks))
+        tags = model.tag(featurize(ctx, a, b, marks, rmarks), CONTENT_BIAS if filters else 0.0)
         spans = spans_from_tags(tags, a)
         for cs, ce in spans["C"]:
             s, e = ctx.toks[cs].start, ctx.toks[ce - 1].end
@@ -76,11 +119,22 @@ def crf_claims(
             cue = _nearest(spans["Q"], cs, ce)
             if e - s < 3 or cue is None or (filters and marks[cs].startswith("I")):
                 continue  # (a content cannot start inside a cue phrase: "point | the finger")
-            if filters and not keep_proposal(text[s:e], " ".join(ctx.lows[cue[0] : cue[1]])):
+            cls = marks[cue[0]][1:] if marks[cue[0]] else "speech"
+            if filters and not keep_proposal(text[s:e], " ".join(ctx.lows[cue[0] : cue[1]]), cls):
                 continue
             src = _nearest(spans["S"], cs, ce)
             if filters and (src is None or ctx.lows[src[0]] in ("you", "we", "one")):
                 continue  # no source, or the author's "you"/"we": the author's own words
+            cue_ch = (ctx.toks[cue[0]].start, ctx.toks[cue[1] - 1].end)
+            src_ch = (ctx.toks[src[0]].start, ctx.toks[src[1] - 1].end) if src else None
+            if filters and source_too_far(cue_ch, src_ch):
+                # not this cue's source: the subject just before the cue, else no claim
+                src = _subject_before(ctx, cue[0])
+                if src is None:
+                    continue
+                src_ch = (ctx.toks[src[0]].start, ctx.toks[src[1] - 1].end)
+            if filters and content_too_far(cue_ch, (s, e)):
+                continue  # a content far from its cue: not this cue's attribution
             opened = s > 0 and text[s - 1] in QUOTE_CHARS
             closed = e < len(text) and text[e] in QUOTE_CHARS
             inner = any(ch in QUOTE_CHARS for ch in text[s:e])
@@ -89,10 +143,7 @@ def crf_claims(
                 if opened and (closed or text[e - 1] in ",.") and not inner
                 else ("mixed" if inner else "indirect")
             )
-            cls = marks[cue[0]][1:] if marks[cue[0]] else "speech"
             si = ctx.sent_of_tok(cs)
-            cue_ch = (ctx.toks[cue[0]].start, ctx.toks[cue[1] - 1].end)
-            src_ch = (ctx.toks[src[0]].start, ctx.toks[src[1] - 1].end) if src else None
             claim = Claim((s, e), kind, cue_ch, cls, src_ch, si, "crf", 0.6, src)
             gap = cs - cue[1] if cue[1] <= cs else cue[0] - ce if cue[0] >= ce else 0
             # accusations only for proposals next to a lexicon cue, with a source
@@ -106,10 +157,37 @@ def crf_claims(
     else:
         out = list(claims)
         for p in props:
-            if not any(_overlaps(p.content, c.content) for c in out):
+            over = [c for c in out if _overlaps(p.content, c.content)]
+            if not over:
                 out.append(p)
+            elif EXTEND and len(over) == 1 and _extends(p, over[0]):
+                over[0].content = p.content  # the CRF's wider clause, the rule's cue/source
     out.sort(key=lambda c: c.content)
     return out
+
+
+def _extends(p: Claim, c: Claim) -> bool:
+    """Whether proposal ``p`` may widen rule claim ``c``: both indirect, ``p`` strictly
+    contains ``c`` (``EXTEND`` 1: and starts where it does, the same clause read further)."""
+    return (
+        c.kind == "indirect"
+        and p.kind == "indirect"
+        and p.content[0] <= c.content[0]
+        and p.content[1] >= c.content[1]
+        and p.content != c.content
+        and (EXTEND > 1 or p.content[0] == c.content[0])
+    )
+
+
+def _subject_before(ctx: DocContext, cue: int, max_gap: int = 4) -> tuple[int, int] | None:
+    """The actor mention (token span) that ends at most ``max_gap`` tokens before the cue
+    token, in the cue's sentence ("Sergei Lavrov on Wednesday | called")."""
+    lo = ctx.sent_tok[ctx.sent_of_tok(cue)][0] if ctx.sent_tok else 0
+    for i in range(cue - 1, max(lo, cue - max_gap - 1) - 1, -1):
+        m = ctx.mention_at.get(i)
+        if m is not None and m.type != "UNK":
+            return (m.start, m.end)
+    return None
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
