@@ -288,11 +288,20 @@ def tune_framed_threshold(pos: np.ndarray, neg: np.ndarray) -> tuple[float, dict
 
 
 def evaluate(
-    mat: Matrix, Pm: np.ndarray, Pf: np.ndarray, *, entity_mix: float, second_ratio: float
+    mat: Matrix,
+    Pm: np.ndarray,
+    Pf: np.ndarray,
+    *,
+    entity_mix: float,
+    second_ratio: float,
+    fine_mix: float = 0.0,
 ) -> dict[str, dict[str, float]]:
     Pm = entity_smooth(Pm, mat.entity_key, entity_mix)
     Pf = entity_smooth(Pf, mat.entity_key, entity_mix)
-    preds = [decode(Pm[i], Pf[i], second_ratio=second_ratio) for i in range(len(Pm))]
+    preds = [
+        decode(Pm[i], Pf[i], second_ratio=second_ratio, fine_mix=fine_mix)
+        for i in range(len(Pm))
+    ]
     out: dict[str, dict[str, float]] = {}
     for lang in sorted(set(mat.lang.tolist())):
         sel = np.flatnonzero((mat.lang == lang) & mat.evaluate)
@@ -318,15 +327,28 @@ def evaluate(
 
 DEFAULTS: dict[str, Any] = {
     "bits": 19,
-    "C_main": 4.0,
+    "C_main": 1.0,
     "C_fine": 4.0,
     "C_framed": 1.0,
-    "balanced": True,
+    "balanced": False,  # main-role head without class weights
     "entity_mix": 0.5,
     "second_ratio": 0.6,
     "framed_threshold": 0.5,
     "lang_features": True,
+    "lang_weight": 0.5,  # value of the per-language copy of a feature
+    "feature_set": 2,
+    "fine_mix": 0.25,  # share of fine-role probabilities (summed per main role)
 }
+
+
+def feature_params(p: dict[str, Any]) -> dict[str, Any]:
+    """The feature-extraction keywords of a parameter dict (``build_matrix``)."""
+    return {
+        "bits": p["bits"],
+        "lang_features": p["lang_features"],
+        "lang_weight": p.get("lang_weight", 1.0),
+        "feature_set": p.get("feature_set", 1),
+    }
 
 
 def data_digest(articles: Sequence[Article]) -> str:
@@ -352,7 +374,7 @@ def cross_validate(
     """
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
-    mat = build_matrix(articles, bits=p["bits"], lang_features=p["lang_features"])
+    mat = build_matrix(articles, **feature_params(p))
     oof = oof_probs(
         mat, folds=folds, C_main=p["C_main"], C_fine=p["C_fine"], C_framed=p["C_framed"],
         balanced=p["balanced"],
@@ -364,13 +386,18 @@ def cross_validate(
         best = None
         for mix in (0.0, 0.3, 0.5, 0.7, 1.0):
             for ratio in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01):
-                res = evaluate(mat, Pm, Pf, entity_mix=mix, second_ratio=ratio)
+                res = evaluate(
+                    mat, Pm, Pf, entity_mix=mix, second_ratio=ratio, fine_mix=p["fine_mix"]
+                )
                 key = res["mean"]["main_role_accuracy"] + res["mean"]["exact_match_ratio"]
                 if best is None or key > best[0]:
                     best = (key, mix, ratio)
         assert best is not None
         p["entity_mix"], p["second_ratio"] = best[1], best[2]
-    res = evaluate(mat, Pm, Pf, entity_mix=p["entity_mix"], second_ratio=p["second_ratio"])
+    res = evaluate(
+        mat, Pm, Pf, entity_mix=p["entity_mix"], second_ratio=p["second_ratio"],
+        fine_mix=p["fine_mix"],
+    )  # fmt: skip
     return {
         "folds": folds,
         "params": p,
@@ -389,7 +416,7 @@ def train(
     """Fit on all training data and write ``weights.npz`` + ``meta.json``."""
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
-    mat = build_matrix(articles, bits=p["bits"], lang_features=p["lang_features"])
+    mat = build_matrix(articles, **feature_params(p))
     Wm, bm, Wf, bf = fit_model(
         mat.X, mat.main, mat.fine, C_main=p["C_main"], C_fine=p["C_fine"], balanced=p["balanced"]
     )
