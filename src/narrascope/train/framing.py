@@ -299,8 +299,7 @@ def evaluate(
     Pm = entity_smooth(Pm, mat.entity_key, entity_mix)
     Pf = entity_smooth(Pf, mat.entity_key, entity_mix)
     preds = [
-        decode(Pm[i], Pf[i], second_ratio=second_ratio, fine_mix=fine_mix)
-        for i in range(len(Pm))
+        decode(Pm[i], Pf[i], second_ratio=second_ratio, fine_mix=fine_mix) for i in range(len(Pm))
     ]
     out: dict[str, dict[str, float]] = {}
     for lang in sorted(set(mat.lang.tolist())):
@@ -366,11 +365,13 @@ def cross_validate(
     folds: int = 5,
     params: dict[str, Any] | None = None,
     tune: bool = False,
+    oof_out: Path | None = None,
 ) -> dict[str, Any]:
     """Per-language CV figures (GroupKFold by article) of the recipe.
 
-    With ``tune`` the decoding thresholds (``entity_mix``, ``second_ratio``) are chosen
-    on the out-of-fold predictions and returned with the figures.
+    With ``tune`` the decoding parameters (``entity_mix``, ``second_ratio``,
+    ``fine_mix``) are chosen on the out-of-fold predictions and returned with the
+    figures.
     """
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
@@ -380,20 +381,25 @@ def cross_validate(
         balanced=p["balanced"],
     )  # fmt: skip
     Pm, Pf = oof["main"], oof["fine"]
+    if oof_out is not None:  # cache for cheap experiments on the decoding
+        np.savez_compressed(
+            oof_out, main=Pm, fine=Pf, y=mat.main, fine_y=mat.fine, groups=mat.groups,
+            lang=mat.lang, evaluate=mat.evaluate, framed_pos=oof["framed_pos"],
+            framed_neg=oof["framed_neg"],
+        )  # fmt: skip
     thr, framed_metrics = tune_framed_threshold(oof["framed_pos"], oof["framed_neg"])
     p["framed_threshold"] = round(thr, 3)
     if tune:
         best = None
-        for mix in (0.0, 0.3, 0.5, 0.7, 1.0):
-            for ratio in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01):
-                res = evaluate(
-                    mat, Pm, Pf, entity_mix=mix, second_ratio=ratio, fine_mix=p["fine_mix"]
-                )
-                key = res["mean"]["main_role_accuracy"] + res["mean"]["exact_match_ratio"]
-                if best is None or key > best[0]:
-                    best = (key, mix, ratio)
+        for fmix in sorted({0.0, 0.25, 0.5, float(p["fine_mix"])}):
+            for mix in (0.0, 0.3, 0.5, 0.7, 1.0):
+                for ratio in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01):
+                    res = evaluate(mat, Pm, Pf, entity_mix=mix, second_ratio=ratio, fine_mix=fmix)
+                    key = res["mean"]["main_role_accuracy"] + res["mean"]["exact_match_ratio"]
+                    if best is None or key > best[0]:
+                        best = (key, mix, ratio, fmix)
         assert best is not None
-        p["entity_mix"], p["second_ratio"] = best[1], best[2]
+        p["entity_mix"], p["second_ratio"], p["fine_mix"] = best[1], best[2], best[3]
     res = evaluate(
         mat, Pm, Pf, entity_mix=p["entity_mix"], second_ratio=p["second_ratio"],
         fine_mix=p["fine_mix"],
@@ -453,15 +459,20 @@ def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin 
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--params", type=str, default="{}", help="JSON overrides of DEFAULTS")
     ap.add_argument("--no-cv", action="store_true", help="train with DEFAULTS, skip tuning")
+    ap.add_argument("--oof", type=Path, default=None, help="save out-of-fold scores (.npz)")
     args = ap.parse_args(argv)
     params = json.loads(args.params)
     if args.command == "train" and args.no_cv:
         print(f"wrote {train(args.data, args.out, params=params)}")
     elif args.command == "cv":
-        res = cross_validate(args.data, folds=args.folds, params=params, tune=True)
+        res = cross_validate(
+            args.data, folds=args.folds, params=params, tune=True, oof_out=args.oof
+        )
         print(json.dumps(res, indent=2))
     else:
-        res = cross_validate(args.data, folds=args.folds, params=params, tune=True)
+        res = cross_validate(
+            args.data, folds=args.folds, params=params, tune=True, oof_out=args.oof
+        )
         path = train(args.data, args.out, params=res["params"], cv_metrics=res)
         print(json.dumps(res, indent=2))
         print(f"wrote {path}")
@@ -473,7 +484,7 @@ def attach_cv(model_dir: Path, cv_result: dict[str, Any]) -> None:
     model's ``meta.json`` (the weights do not depend on them)."""
     path = Path(model_dir) / "meta.json"
     meta = json.loads(path.read_text("utf-8"))
-    for key in ("framed_threshold", "entity_mix", "second_ratio"):
+    for key in ("framed_threshold", "entity_mix", "second_ratio", "fine_mix"):
         meta["params"][key] = cv_result["params"][key]
     meta["cv_metrics"] = cv_result
     path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -322,7 +322,7 @@ def _set2_features(
     a = NAMESPACE_WEIGHTS["A"]
     left = [(c, cats) for c, cats in info.cues if c < i0 and i0 - c <= 8]
     right = [(c, cats) for c, cats in info.cues if c >= i1 and c - i1 < 8]
-    for near in (left[-1:] + right[:1]):
+    for near in left[-1:] + right[:1]:
         c, cats = near
         if any(i1 <= r < c or c < r < i0 for r in info.reports):
             role = "speaker" if c >= i1 else "reported"  # "X said Y attacked ..."
