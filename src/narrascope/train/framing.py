@@ -30,6 +30,7 @@ import numpy as np
 from scipy import sparse
 
 from .. import __version__
+from ..backends.framing.claims import text_claims
 from ..backends.framing.features import featurize_article
 from ..backends.framing.model import (
     FINE_ROLES,
@@ -124,6 +125,8 @@ def build_matrix(articles: Sequence[Article], *, bits: int, **feat_kw: Any) -> M
         lang = art.language.lower()
         sents = sentences_of(art.text, lang)
         negs = negative_spans(art.text, lang, sents, [(r.start, r.end, r.mention) for r in rows])
+        if feat_kw.get("feature_set", 1) >= 3:
+            feat_kw["claims"] = text_claims(art.text, lang, sents)
         X = featurize_article(
             art.text, lang, sents, [(r.start, r.end) for r in rows] + negs, bits=bits, **feat_kw
         )
@@ -480,12 +483,13 @@ def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin 
 
 def attach_cv(model_dir: Path, cv_result: dict[str, Any]) -> None:
     """Write the decoding thresholds tuned on out-of-fold predictions
-    (``framed_threshold``, ``entity_mix``, ``second_ratio``) and the CV figures into a
-    model's ``meta.json`` (the weights do not depend on them)."""
+    (``framed_threshold``, ``entity_mix``, ``second_ratio``, ``fine_mix``) and the CV
+    figures into a model's ``meta.json`` (the weights do not depend on them)."""
     path = Path(model_dir) / "meta.json"
     meta = json.loads(path.read_text("utf-8"))
     for key in ("framed_threshold", "entity_mix", "second_ratio", "fine_mix"):
-        meta["params"][key] = cv_result["params"][key]
+        if key in cv_result["params"]:
+            meta["params"][key] = cv_result["params"][key]
     meta["cv_metrics"] = cv_result
     path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
