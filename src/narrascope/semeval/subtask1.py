@@ -156,13 +156,7 @@ def predict_rows(
 
     m = model if model is not None else load_cached(None)
     spans = [(r.start, r.end) for r in rows]
-    sents = sentences_of(text, language)
-    kw = m.feature_kwargs()
-    if m.feature_set >= 3:
-        from ..backends.framing.claims import text_claims
-
-        kw["claims"] = text_claims(text, language, sents)
-    X = featurize_article(text, language, sents, spans, **kw)
+    X = featurize_article(text, language, sentences_of(text, language), spans, **m.feature_kwargs())
     Pm, Pf = m.predict_proba(X)
     keys = [(0, r.mention.lower().strip()) for r in rows]
     Pm = entity_smooth(Pm, keys, m.entity_mix)

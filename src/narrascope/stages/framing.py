@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-from ..backends.framing.claims import doc_claims
 from ..backends.framing.features import featurize_article
 from ..backends.framing.model import MAIN_ROLES, RoleModel, decode, load_cached
 from ..document import Document
@@ -82,12 +81,10 @@ class LinearFraming(Stage):
         sel = sorted(
             i for ent in ents for i in (ent["mentions"][:limit] if limit else ent["mentions"])
         )
-        kw = model.feature_kwargs()
-        if model.feature_set >= 3:  # who accuses whom: the claims stage's output or rules
-            kw["claims"] = doc_claims(doc)
         X = featurize_article(
-            doc.text, lang, sents, [(spans[i].start, spans[i].end) for i in sel], **kw
-        )
+            doc.text, lang, sents, [(spans[i].start, spans[i].end) for i in sel],
+            **model.feature_kwargs(),
+        )  # fmt: skip
         pm, pf, fr = model.predict_all(X)
         n = len(spans)
         Pm = np.zeros((n, pm.shape[1]))

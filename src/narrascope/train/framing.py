@@ -30,7 +30,6 @@ import numpy as np
 from scipy import sparse
 
 from .. import __version__
-from ..backends.framing.claims import text_claims
 from ..backends.framing.features import featurize_article
 from ..backends.framing.model import (
     FINE_ROLES,
@@ -125,8 +124,6 @@ def build_matrix(articles: Sequence[Article], *, bits: int, **feat_kw: Any) -> M
         lang = art.language.lower()
         sents = sentences_of(art.text, lang)
         negs = negative_spans(art.text, lang, sents, [(r.start, r.end, r.mention) for r in rows])
-        if feat_kw.get("feature_set", 1) >= 3:
-            feat_kw["claims"] = text_claims(art.text, lang, sents)
         X = featurize_article(
             art.text, lang, sents, [(r.start, r.end) for r in rows] + negs, bits=bits, **feat_kw
         )

@@ -77,7 +77,6 @@ NAMESPACE_WEIGHTS: dict[str, float] = {
     "V": 1.0,
     "A": 1.0,
     "Z": 1.0,
-    "C": 1.0,
 }
 
 
@@ -211,18 +210,6 @@ HI_AGENT = frozenset(("ने", "द्वारा"))
 HI_TARGET = frozenset(("को", "पर", "खिलाफ", "ख़िलाफ़"))
 OPEN_QUOTES = "«„“"
 CLOSE_QUOTES = "»”"
-
-
-@dataclass(frozen=True)
-class ClaimInfo:
-    """What feature set 3 reads from one claim of the ``claims`` stage."""
-
-    source: tuple[int, int] | None  # the speaker's span
-    content: tuple[int, int]
-    speaker: str | None  # canonical names, lower-case
-    accused: tuple[str, ...]
-    accusation: bool
-    evidence: str
 
 
 @dataclass
@@ -363,62 +350,6 @@ def _set2_features(
         feats["Z=reported"] = z  # in a sentence that reports someone else's words
 
 
-@lru_cache(maxsize=1)
-def _gazetteer_names() -> dict[str, str]:
-    from ..entities.rules import gazetteer
-
-    return {e["id"]: e["name"].lower() for e in gazetteer()}
-
-
-def _names_match(mention: str, eid: str | None, names: Sequence[str]) -> bool:
-    """Does a canonical name from the claims stage denote this mention's entity?"""
-    if not names:
-        return False
-    low = " ".join(mention.lower().split())
-    canon = _gazetteer_names().get(eid, "") if eid else ""
-    for n in names:
-        if n == low or (canon and n == canon):
-            return True
-        if len(low) > 3 and (low in n.split() or n.endswith(" " + low)):
-            return True  # surname of a full name
-    return False
-
-
-def _claim_features(
-    art: ArticleFeatures,
-    feats: dict[str, float],
-    mention: str,
-    start: int,
-    end: int,
-    eid: str | None,
-    side: str,
-) -> None:
-    """Feature set 3: the mention as speaker / accuser / accused in the claims stage's
-    output (who accuses whom), in its sentence and anywhere in the article."""
-    w = NAMESPACE_WEIGHTS["C"]
-    names: set[str] = set()
-    for c in art.claims:
-        if c.source is not None and c.source[0] < end and start < c.source[1]:
-            names.add("speaker")
-            if c.accusation:
-                names.add("accuser")
-                names.add(f"accuser|{c.evidence}")
-        elif c.content[0] <= start and end <= c.content[1]:
-            if c.accusation and _names_match(mention, eid, c.accused):
-                names.add("accused")
-                names.add(f"accused|{c.evidence}")
-            else:
-                names.add("in_claim_acc" if c.accusation else "in_claim")
-        if c.accusation and _names_match(mention, eid, c.accused):
-            names.add("doc_accused")
-        if c.speaker and _names_match(mention, eid, (c.speaker,)):
-            names.add("doc_accuser" if c.accusation else "doc_speaker")
-    for n in names:
-        feats[f"C={n}"] = w
-        if side not in ("NONE", "OTHER") and not n.startswith("in_claim"):
-            feats[f"C={n}|{side}"] = w
-
-
 def hash_feature(name: str, mask: int) -> int:
     return zlib.crc32(name.encode("utf-8")) & mask
 
@@ -438,7 +369,7 @@ class ArticleFeatures:
     text_lower: str = ""
     sentence_cues: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     sentence_info: dict[tuple[int, int], SentenceInfo] = field(default_factory=dict)
-    claims: list[ClaimInfo] = field(default_factory=list)
+    paragraph_starts: list[int] = field(default_factory=list)
     block_cache: dict[tuple[str, int, str | None, float], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict
     )
@@ -545,8 +476,6 @@ def mention_features(
             feats[f"Y={side}|{cat}"] = yw
     if feature_set >= 2:
         _set2_features(art, feats, mention, start, s_start, s_end, i0, i1, side)
-    if feature_set >= 3:
-        _claim_features(art, feats, mention, start, end, eid, side)
     key = mention.lower().strip()
     cached = art.mention_counts.get(key)
     if cached is None:
@@ -702,7 +631,6 @@ def featurize_article(
     lang_features: bool = True,
     lang_weight: float = 1.0,
     feature_set: int = 1,
-    claims: Sequence[ClaimInfo] = (),
     **kw: Any,
 ) -> sparse.csr_matrix:
     """Feature matrix (one row per mention span) for one article.
@@ -710,6 +638,5 @@ def featurize_article(
     ``feature_set`` and ``lang_weight`` must be the ones the model was trained with
     (:meth:`RoleModel.feature_kwargs`)."""
     art = article_features(text, language, sentences)
-    art.claims = list(claims)
     rows = [mention_features(art, s, e, feature_set=feature_set, **kw) for s, e in spans]
     return hash_mentions(art, rows, bits, lang_features=lang_features, lang_weight=lang_weight)
