@@ -156,16 +156,13 @@ def predict_rows(
 
     m = model if model is not None else load_cached(None)
     spans = [(r.start, r.end) for r in rows]
-    X = featurize_article(
-        text, language, sentences_of(text, language), spans, bits=m.bits,
-        lang_features=m.lang_features,
-    )  # fmt: skip
+    X = featurize_article(text, language, sentences_of(text, language), spans, **m.feature_kwargs())
     Pm, Pf = m.predict_proba(X)
     keys = [(0, r.mention.lower().strip()) for r in rows]
     Pm = entity_smooth(Pm, keys, m.entity_mix)
     Pf = entity_smooth(Pf, keys, m.entity_mix)
     for i, r in enumerate(rows):
-        main, _, fine = decode(Pm[i], Pf[i], second_ratio=m.second_ratio)
+        main, _, fine = decode(Pm[i], Pf[i], second_ratio=m.second_ratio, fine_mix=m.fine_mix)
         r.main_role, r.fine_roles = main, [f for f, _ in fine]
     return rows
 

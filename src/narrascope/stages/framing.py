@@ -83,7 +83,7 @@ class LinearFraming(Stage):
         )
         X = featurize_article(
             doc.text, lang, sents, [(spans[i].start, spans[i].end) for i in sel],
-            bits=model.bits, lang_features=model.lang_features,
+            **model.feature_kwargs(),
         )  # fmt: skip
         pm, pf, fr = model.predict_all(X)
         n = len(spans)
@@ -94,6 +94,7 @@ class LinearFraming(Stage):
         framed[sel] = fr if fr is not None else 1.0
         thr = self.threshold
         mix = model.entity_mix
+        fmix = model.fine_mix
         drop: set[str] = set()
         for ent in ents:
             all_idx = list(ent["mentions"])
@@ -110,7 +111,7 @@ class LinearFraming(Stage):
                 if int(np.argmax(em)) != MAIN_ROLES.index("Innocent"):
                     e_framed = 0.0
                 e_thr = min(thr, self.group_threshold)
-            e_decoded = decode(em, ef, second_ratio=model.second_ratio)
+            e_decoded = decode(em, ef, second_ratio=model.second_ratio, fine_mix=fmix)
             for i in all_idx:
                 sp = spans[i]
                 if framed[i] < 0 and e_framed >= e_thr:  # not scored: the entity's role
@@ -121,7 +122,7 @@ class LinearFraming(Stage):
                 elif framed[i] >= e_thr and e_framed >= e_thr:
                     role, score, fine = decode(
                         (1 - mix) * Pm[i] + mix * em, (1 - mix) * Pf[i] + mix * ef,
-                        second_ratio=model.second_ratio,
+                        second_ratio=model.second_ratio, fine_mix=fmix,
                     )  # fmt: skip
                     sp.attrs.update(
                         main_role=role, fine_roles=[f for f, _ in fine],

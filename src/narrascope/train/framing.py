@@ -288,11 +288,19 @@ def tune_framed_threshold(pos: np.ndarray, neg: np.ndarray) -> tuple[float, dict
 
 
 def evaluate(
-    mat: Matrix, Pm: np.ndarray, Pf: np.ndarray, *, entity_mix: float, second_ratio: float
+    mat: Matrix,
+    Pm: np.ndarray,
+    Pf: np.ndarray,
+    *,
+    entity_mix: float,
+    second_ratio: float,
+    fine_mix: float = 0.0,
 ) -> dict[str, dict[str, float]]:
     Pm = entity_smooth(Pm, mat.entity_key, entity_mix)
     Pf = entity_smooth(Pf, mat.entity_key, entity_mix)
-    preds = [decode(Pm[i], Pf[i], second_ratio=second_ratio) for i in range(len(Pm))]
+    preds = [
+        decode(Pm[i], Pf[i], second_ratio=second_ratio, fine_mix=fine_mix) for i in range(len(Pm))
+    ]
     out: dict[str, dict[str, float]] = {}
     for lang in sorted(set(mat.lang.tolist())):
         sel = np.flatnonzero((mat.lang == lang) & mat.evaluate)
@@ -318,15 +326,28 @@ def evaluate(
 
 DEFAULTS: dict[str, Any] = {
     "bits": 19,
-    "C_main": 4.0,
+    "C_main": 1.0,
     "C_fine": 4.0,
     "C_framed": 1.0,
-    "balanced": True,
+    "balanced": False,  # main-role head without class weights
     "entity_mix": 0.5,
     "second_ratio": 0.6,
     "framed_threshold": 0.5,
     "lang_features": True,
+    "lang_weight": 0.5,  # value of the per-language copy of a feature
+    "feature_set": 2,
+    "fine_mix": 0.25,  # share of fine-role probabilities (summed per main role)
 }
+
+
+def feature_params(p: dict[str, Any]) -> dict[str, Any]:
+    """The feature-extraction keywords of a parameter dict (``build_matrix``)."""
+    return {
+        "bits": p["bits"],
+        "lang_features": p["lang_features"],
+        "lang_weight": p.get("lang_weight", 1.0),
+        "feature_set": p.get("feature_set", 1),
+    }
 
 
 def data_digest(articles: Sequence[Article]) -> str:
@@ -344,33 +365,45 @@ def cross_validate(
     folds: int = 5,
     params: dict[str, Any] | None = None,
     tune: bool = False,
+    oof_out: Path | None = None,
 ) -> dict[str, Any]:
     """Per-language CV figures (GroupKFold by article) of the recipe.
 
-    With ``tune`` the decoding thresholds (``entity_mix``, ``second_ratio``) are chosen
-    on the out-of-fold predictions and returned with the figures.
+    With ``tune`` the decoding parameters (``entity_mix``, ``second_ratio``,
+    ``fine_mix``) are chosen on the out-of-fold predictions and returned with the
+    figures.
     """
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
-    mat = build_matrix(articles, bits=p["bits"], lang_features=p["lang_features"])
+    mat = build_matrix(articles, **feature_params(p))
     oof = oof_probs(
         mat, folds=folds, C_main=p["C_main"], C_fine=p["C_fine"], C_framed=p["C_framed"],
         balanced=p["balanced"],
     )  # fmt: skip
     Pm, Pf = oof["main"], oof["fine"]
+    if oof_out is not None:  # cache for cheap experiments on the decoding
+        np.savez_compressed(
+            oof_out, main=Pm, fine=Pf, y=mat.main, fine_y=mat.fine, groups=mat.groups,
+            lang=mat.lang, evaluate=mat.evaluate, framed_pos=oof["framed_pos"],
+            framed_neg=oof["framed_neg"],
+        )  # fmt: skip
     thr, framed_metrics = tune_framed_threshold(oof["framed_pos"], oof["framed_neg"])
     p["framed_threshold"] = round(thr, 3)
     if tune:
         best = None
-        for mix in (0.0, 0.3, 0.5, 0.7, 1.0):
-            for ratio in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01):
-                res = evaluate(mat, Pm, Pf, entity_mix=mix, second_ratio=ratio)
-                key = res["mean"]["main_role_accuracy"] + res["mean"]["exact_match_ratio"]
-                if best is None or key > best[0]:
-                    best = (key, mix, ratio)
+        for fmix in sorted({0.0, 0.25, 0.5, float(p["fine_mix"])}):
+            for mix in (0.0, 0.3, 0.5, 0.7, 1.0):
+                for ratio in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01):
+                    res = evaluate(mat, Pm, Pf, entity_mix=mix, second_ratio=ratio, fine_mix=fmix)
+                    key = res["mean"]["main_role_accuracy"] + res["mean"]["exact_match_ratio"]
+                    if best is None or key > best[0]:
+                        best = (key, mix, ratio, fmix)
         assert best is not None
-        p["entity_mix"], p["second_ratio"] = best[1], best[2]
-    res = evaluate(mat, Pm, Pf, entity_mix=p["entity_mix"], second_ratio=p["second_ratio"])
+        p["entity_mix"], p["second_ratio"], p["fine_mix"] = best[1], best[2], best[3]
+    res = evaluate(
+        mat, Pm, Pf, entity_mix=p["entity_mix"], second_ratio=p["second_ratio"],
+        fine_mix=p["fine_mix"],
+    )  # fmt: skip
     return {
         "folds": folds,
         "params": p,
@@ -389,7 +422,7 @@ def train(
     """Fit on all training data and write ``weights.npz`` + ``meta.json``."""
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
-    mat = build_matrix(articles, bits=p["bits"], lang_features=p["lang_features"])
+    mat = build_matrix(articles, **feature_params(p))
     Wm, bm, Wf, bf = fit_model(
         mat.X, mat.main, mat.fine, C_main=p["C_main"], C_fine=p["C_fine"], balanced=p["balanced"]
     )
@@ -426,15 +459,20 @@ def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin 
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--params", type=str, default="{}", help="JSON overrides of DEFAULTS")
     ap.add_argument("--no-cv", action="store_true", help="train with DEFAULTS, skip tuning")
+    ap.add_argument("--oof", type=Path, default=None, help="save out-of-fold scores (.npz)")
     args = ap.parse_args(argv)
     params = json.loads(args.params)
     if args.command == "train" and args.no_cv:
         print(f"wrote {train(args.data, args.out, params=params)}")
     elif args.command == "cv":
-        res = cross_validate(args.data, folds=args.folds, params=params, tune=True)
+        res = cross_validate(
+            args.data, folds=args.folds, params=params, tune=True, oof_out=args.oof
+        )
         print(json.dumps(res, indent=2))
     else:
-        res = cross_validate(args.data, folds=args.folds, params=params, tune=True)
+        res = cross_validate(
+            args.data, folds=args.folds, params=params, tune=True, oof_out=args.oof
+        )
         path = train(args.data, args.out, params=res["params"], cv_metrics=res)
         print(json.dumps(res, indent=2))
         print(f"wrote {path}")
@@ -442,12 +480,13 @@ def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin 
 
 def attach_cv(model_dir: Path, cv_result: dict[str, Any]) -> None:
     """Write the decoding thresholds tuned on out-of-fold predictions
-    (``framed_threshold``, ``entity_mix``, ``second_ratio``) and the CV figures into a
-    model's ``meta.json`` (the weights do not depend on them)."""
+    (``framed_threshold``, ``entity_mix``, ``second_ratio``, ``fine_mix``) and the CV
+    figures into a model's ``meta.json`` (the weights do not depend on them)."""
     path = Path(model_dir) / "meta.json"
     meta = json.loads(path.read_text("utf-8"))
-    for key in ("framed_threshold", "entity_mix", "second_ratio"):
-        meta["params"][key] = cv_result["params"][key]
+    for key in ("framed_threshold", "entity_mix", "second_ratio", "fine_mix"):
+        if key in cv_result["params"]:
+            meta["params"][key] = cv_result["params"][key]
     meta["cv_metrics"] = cv_result
     path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")
 

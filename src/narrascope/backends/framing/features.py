@@ -20,6 +20,20 @@ columns; every feature is a string ``namespace=value`` so the recipe stays reada
   ``X=`` the article's words crossed with that side, so the model can learn that an
   article's stance casts one side as villain and the other as victim
 
+Feature set 2 (``feature_set`` in the model's params; models without it use set 1)
+adds, without any parser:
+
+- ``k=`` character 4-grams of the mention itself (inflections, transliterations)
+- ``V=`` where the mention sits in its sentence: sentence-initial (the usual subject
+  slot), before or after the first cue/reporting verb, position bucket
+- ``A=`` direction of the nearest attack / accuse / help / victim / deceive cue in the
+  sentence: the mention is its agent ("X attacked Y", "Y was killed by X") or its
+  target (passive auxiliaries, "by"/"от"/"por"/"द्वारा" and Hindi case markers
+  ने / को / पर decide)
+- ``Z=`` reported speech: the mention is inside a quotation, or is the source of a
+  reporting verb ("X said", "said X", "according to X", "по словам X", "X ने कहा")
+
+Language copies (shared + per-language weights) are scaled by ``lang_weight``.
 Each namespace's values are L2-normalised so long sentences do not dominate.
 """
 
@@ -59,6 +73,10 @@ NAMESPACE_WEIGHTS: dict[str, float] = {
     "E": 1.0,
     "X": 0.7,
     "Y": 0.7,
+    "k": 0.7,
+    "V": 1.0,
+    "A": 1.0,
+    "Z": 1.0,
 }
 
 
@@ -121,20 +139,26 @@ def _cue_categories(text_lower: str) -> list[str]:
                 if cats is not None:
                     out.extend(cats)
                     break
-        hit = _WORD_CUES.get(w)
-        if hit is None:
-            hit = ()
-            for k in range(min(len(w), longest), 1, -1):
-                cats = index.get(w[:k])
-                if cats is not None:
-                    hit = cats
-                    break
-            if len(_WORD_CUES) > 500_000:
-                _WORD_CUES.clear()
-            _WORD_CUES[w] = hit
-        out.extend(hit)
+        out.extend(_word_cues(w))
         prev = w
     return out
+
+
+def _word_cues(w: str) -> tuple[str, ...]:
+    """Cue categories of one lower-cased word (longest matching stem), cached."""
+    hit = _WORD_CUES.get(w)
+    if hit is None:
+        index, longest = _cue_index()
+        hit = ()
+        for k in range(min(len(w), longest), 1, -1):
+            cats = index.get(w[:k])
+            if cats is not None:
+                hit = cats
+                break
+        if len(_WORD_CUES) > 500_000:
+            _WORD_CUES.clear()
+        _WORD_CUES[w] = hit
+    return hit
 
 
 def _sentence_cues(art: ArticleFeatures, s: int, e: int) -> list[str]:
@@ -143,6 +167,187 @@ def _sentence_cues(art: ArticleFeatures, s: int, e: int) -> list[str]:
     if hit is None:
         hit = art.sentence_cues[key] = _cue_categories(art.text_lower[s:e])
     return hit
+
+
+# -- feature set 2: sentence slot, cue direction, reported speech ---------------------
+# cue categories whose words have a doer and a done-to ("X attacked Y", "X helped Y")
+DIRECTED = frozenset(("attack", "accuse", "hero", "victim", "deceive", "corrupt", "exploit"))
+# reporting verbs and "according to" words (lower-case word prefixes), hand-written
+REPORTING: dict[str, tuple[str, ...]] = {
+    "en": ("said", "says", "say", "told", "tells", "stated", "added", "noted", "claimed",
+           "declared", "announced", "stressed", "insisted", "argued", "warned", "wrote",
+           "writes", "explained", "according", "commented", "tweeted", "denied", "admitted",
+           "emphasi", "believes", "suggested", "asserted", "replied", "answered"),
+    "ru": ("заяв", "сказал", "отметил", "сообщил", "подчеркн", "добавил", "пишет", "написал",
+           "считает", "утвержда", "словам", "говорит", "признал", "пояснил", "указал",
+           "предупредил", "уверен", "ответил", "рассказал"),
+    "bg": ("каза", "заяв", "съобщи", "посочи", "подчерта", "добави", "написа", "твърди",
+           "според", "смята", "отбеляза", "обяви", "коментира", "предупреди", "обясни",
+           "отговори"),
+    "pt": ("disse", "afirm", "declar", "diz", "segundo", "acordo", "escreveu", "destacou",
+           "acrescentou", "alertou", "explicou", "garantiu", "sublinhou", "considerou",
+           "defendeu", "ressaltou", "respondeu", "anunciou"),
+    "hi": ("कहा", "बताया", "कहना", "अनुसार", "कहते", "कहती", "बयान", "लिखा", "दावा"),
+}  # fmt: skip
+# auxiliaries right before a cue that make it passive ("was attacked")
+PASSIVE: dict[str, frozenset[str]] = {
+    "en": frozenset("was were been being is are be get got gets".split()),
+    "ru": frozenset("был была было были будет будут стал стали".split()),
+    "bg": frozenset("бе беше бяха е са бъде бъдат бил била били бяха".split()),
+    "pt": frozenset("foi foram é são ser sido seria será serão estão está".split()),
+    "hi": frozenset(),
+}
+# agent markers between a cue and the mention ("killed by X", "убит со стороны X")
+BY: dict[str, frozenset[str]] = {
+    "en": frozenset(("by",)),
+    "ru": frozenset(("стороны", "рук")),
+    "bg": frozenset(("от",)),
+    "pt": frozenset(("por", "pelo", "pela", "pelos", "pelas")),
+    "hi": frozenset(("द्वारा",)),
+}
+# Hindi case markers right after the mention: ergative/agentive vs object/target
+HI_AGENT = frozenset(("ने", "द्वारा"))
+HI_TARGET = frozenset(("को", "पर", "खिलाफ", "ख़िलाफ़"))
+OPEN_QUOTES = "«„“"
+CLOSE_QUOTES = "»”"
+
+
+@dataclass
+class SentenceInfo:
+    """Token range of a sentence, its directed cue words and reporting verbs."""
+
+    first: int  # token index range [first, last)
+    last: int
+    cues: list[tuple[int, tuple[str, ...]]]  # (token index, directed categories)
+    reports: list[int]  # token indices of reporting words
+    quoted: bool  # the sentence holds a quotation mark
+
+
+def _sentence_info(art: ArticleFeatures, s: int, e: int) -> SentenceInfo:
+    key = (s, e)
+    info = art.sentence_info.get(key)
+    if info is None:
+        first = int(np.searchsorted(art.token_starts, s, side="left"))
+        last = int(np.searchsorted(art.token_starts, e, side="left"))
+        rep = REPORTING.get(art.language, REPORTING["en"])
+        cues: list[tuple[int, tuple[str, ...]]] = []
+        reports: list[int] = []
+        for i in range(first, last):
+            w = art.tokens[i][2]
+            cats = tuple(c for c in _word_cues(w) if c in DIRECTED)
+            if cats:
+                cues.append((i, cats))
+            if w.startswith(rep):
+                reports.append(i)
+        seg = art.text[s:e]
+        quoted = any(q in seg for q in '"«»„“”')
+        info = art.sentence_info[key] = SentenceInfo(first, last, cues, reports, quoted)
+    return info
+
+
+def _in_quote(art: ArticleFeatures, start: int) -> bool:
+    """Is ``start`` inside a quotation opened earlier in its paragraph?"""
+    p = art.text.rfind("\n", 0, start) + 1
+    p = max(p, start - 600)
+    depth = 0
+    straight = 0
+    low_open = False  # „...“ (BG/RU/DE style): the “ closes
+    for ch in art.text[p:start]:
+        if ch == '"':
+            straight ^= 1
+        elif ch == "„":
+            depth += 1
+            low_open = True
+        elif ch == "“":
+            if low_open and depth > 0:
+                depth -= 1
+                low_open = depth > 0
+            else:
+                depth += 1
+        elif ch in OPEN_QUOTES:
+            depth += 1
+        elif ch in CLOSE_QUOTES:
+            depth = max(0, depth - 1)
+    return depth > 0 or straight == 1
+
+
+def _direction(art: ArticleFeatures, i0: int, i1: int, cue: int, lang: str) -> str:
+    """``agent`` or ``target`` of the cue word at token ``cue`` for the mention [i0, i1)."""
+    toks = art.tokens
+    if cue >= i1:  # mention before the cue: agent unless the cue is passive
+        aux = PASSIVE.get(lang, PASSIVE["en"])
+        before = {toks[j][2] for j in range(max(i1, cue - 2), cue)}
+        if lang == "hi" and i1 < len(toks):
+            marker = toks[i1][2]
+            if marker in HI_AGENT:
+                return "agent"
+            if marker in HI_TARGET:
+                return "target"
+        return "target" if before & aux else "agent"
+    by = BY.get(lang, BY["en"])  # cue before the mention: target unless "by X"
+    between = {toks[j][2] for j in range(cue + 1, i0)}
+    return "agent" if between & by else "target"
+
+
+def _set2_features(
+    art: ArticleFeatures,
+    feats: dict[str, float],
+    mention: str,
+    start: int,
+    s_start: int,
+    s_end: int,
+    i0: int,
+    i1: int,
+    side: str,
+) -> None:
+    """Feature set 2 (see the module docstring), added to ``feats`` in place."""
+    low = f" {' '.join(mention.lower().split())} "
+    feats.update(_normed("k", [low[i : i + 4] for i in range(len(low) - 3)]))
+    info = _sentence_info(art, s_start, s_end)
+    lang = art.language
+    v = NAMESPACE_WEIGHTS["V"]
+    before = i0 - info.first
+    if before <= 0:
+        feats["V=first"] = v
+    elif before <= 2:
+        feats["V=early"] = v
+    n = max(1, info.last - info.first)
+    feats[f"V=rel{min(2, 3 * before // n)}"] = v
+    anchors = [c for c in [c for c, _ in info.cues] + info.reports if not i0 <= c < i1]
+    anchor = min(anchors) if anchors else None
+    if anchor is None:
+        feats["V=noverb"] = v
+    else:
+        feats["V=pre" if i1 <= anchor else "V=post"] = v
+    a = NAMESPACE_WEIGHTS["A"]
+    left = [(c, cats) for c, cats in info.cues if c < i0 and i0 - c <= 8]
+    right = [(c, cats) for c, cats in info.cues if c >= i1 and c - i1 < 8]
+    for near in left[-1:] + right[:1]:
+        c, cats = near
+        if any(i1 <= r < c or c < r < i0 for r in info.reports):
+            role = "speaker" if c >= i1 else "reported"  # "X said Y attacked ..."
+        else:
+            role = _direction(art, i0, i1, c, lang)
+        for cat in cats:
+            feats[f"A={role}_{cat}"] = a
+            if side not in ("NONE", "OTHER"):
+                feats[f"A={role}_{cat}|{side}"] = a
+    z = NAMESPACE_WEIGHTS["Z"]
+    quoted = info.quoted and _in_quote(art, start)
+    if quoted:
+        feats["Z=in_quote"] = z
+    toks = art.tokens
+    src = any(i1 <= r < i1 + 4 for r in info.reports) or any(
+        r == i0 - 1 or (r == i0 - 2 and toks[r][2] == "according") for r in info.reports
+    )
+    if src:
+        feats["Z=source"] = z
+        if info.quoted:
+            feats["Z=source_quote"] = z
+        if side not in ("NONE", "OTHER"):
+            feats[f"Z=source|{side}"] = z
+    elif info.reports and not quoted:
+        feats["Z=reported"] = z  # in a sentence that reports someone else's words
 
 
 def hash_feature(name: str, mask: int) -> int:
@@ -163,7 +368,9 @@ class ArticleFeatures:
     mention_counts: dict[str, int] = field(default_factory=dict)
     text_lower: str = ""
     sentence_cues: dict[tuple[int, int], list[str]] = field(default_factory=dict)
-    block_cache: dict[tuple[str, int, str | None], tuple[np.ndarray, np.ndarray]] = field(
+    sentence_info: dict[tuple[int, int], SentenceInfo] = field(default_factory=dict)
+    paragraph_starts: list[int] = field(default_factory=list)
+    block_cache: dict[tuple[str, int, str | None, float], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict
     )
 
@@ -212,7 +419,13 @@ def _sentence_of(art: ArticleFeatures, start: int, end: int) -> tuple[int, int]:
 
 
 def mention_features(
-    art: ArticleFeatures, start: int, end: int, *, window: int = 6, window_chars: int = 24
+    art: ArticleFeatures,
+    start: int,
+    end: int,
+    *,
+    window: int = 6,
+    window_chars: int = 24,
+    feature_set: int = 1,
 ) -> MentionFeatures:
     """Named features of the mention ``art.text[start:end]`` (end exclusive)."""
     text = art.text
@@ -261,6 +474,8 @@ def mention_features(
         yw = NAMESPACE_WEIGHTS["Y"]
         for cat in set(cues):
             feats[f"Y={side}|{cat}"] = yw
+    if feature_set >= 2:
+        _set2_features(art, feats, mention, start, s_start, s_end, i0, i1, side)
     key = mention.lower().strip()
     cached = art.mention_counts.get(key)
     if cached is None:
@@ -310,12 +525,14 @@ def block_features(art: ArticleFeatures, block: str) -> dict[str, float]:
 
 
 def _hash_block(
-    art: ArticleFeatures, block: str, mask: int, lang: str | None
+    art: ArticleFeatures, block: str, mask: int, lang: str | None, lang_weight: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    key = (block, mask, lang)
+    key = (block, mask, lang, lang_weight)
     hit = art.block_cache.get(key)
     if hit is None:
-        hit = art.block_cache[key] = _hash_named(block_features(art, block), mask, lang)
+        hit = art.block_cache[key] = _hash_named(
+            block_features(art, block), mask, lang, lang_weight
+        )
     return hit
 
 
@@ -325,11 +542,10 @@ SHARED_ONLY = ("D=", "X=", "S=", "Q=", "c=")
 
 
 def _hash_named(
-    row: dict[str, float], mask: int, lang: str | None
+    row: dict[str, float], mask: int, lang: str | None, lang_weight: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Hash features (and their language-prefixed copies) with a per-process cache.
-
-    Returns column indices and values; a feature's language copy follows it.
+    """Hash features (and their language-prefixed copies, values times ``lang_weight``)
+    with a per-process cache. Returns column indices and values.
     """
     cache = _HASH_CACHE.setdefault(lang, {})
     if len(cache) > 1_000_000:
@@ -347,7 +563,8 @@ def _hash_named(
     vals = np.fromiter(row.values(), dtype=np.float32, count=len(names))
     keep = H[:, 1] >= 0
     idx = np.concatenate([H[:, 0], H[keep, 1]]) & mask
-    val = np.concatenate([vals, vals[keep]])
+    lv = vals[keep]
+    val = np.concatenate([vals, lv if lang_weight == 1.0 else lv * np.float32(lang_weight)])
     return idx, val
 
 
@@ -368,7 +585,12 @@ def hash_rows(
 
 
 def hash_mentions(
-    art: ArticleFeatures, rows: Sequence[MentionFeatures], bits: int, *, lang_features: bool
+    art: ArticleFeatures,
+    rows: Sequence[MentionFeatures],
+    bits: int,
+    *,
+    lang_features: bool,
+    lang_weight: float = 1.0,
 ) -> sparse.csr_matrix:
     """Hash the mention rows of one article (shared blocks hashed once)."""
     mask = (1 << bits) - 1
@@ -377,12 +599,12 @@ def hash_mentions(
     idx_parts: list[np.ndarray] = []
     val_parts: list[np.ndarray] = []
     for row in rows:
-        idx, val = _hash_named(row.local, mask, lang)
+        idx, val = _hash_named(row.local, mask, lang, lang_weight)
         n = len(idx)
         idx_parts.append(idx)
         val_parts.append(val)
         for b in row.blocks:
-            bi, bv = _hash_block(art, b, mask, lang)
+            bi, bv = _hash_block(art, b, mask, lang, lang_weight)
             idx_parts.append(bi)
             val_parts.append(bv)
             n += len(bi)
@@ -407,9 +629,14 @@ def featurize_article(
     *,
     bits: int,
     lang_features: bool = True,
+    lang_weight: float = 1.0,
+    feature_set: int = 1,
     **kw: Any,
 ) -> sparse.csr_matrix:
-    """Feature matrix (one row per mention span) for one article."""
+    """Feature matrix (one row per mention span) for one article.
+
+    ``feature_set`` and ``lang_weight`` must be the ones the model was trained with
+    (:meth:`RoleModel.feature_kwargs`)."""
     art = article_features(text, language, sentences)
-    rows = [mention_features(art, s, e, **kw) for s, e in spans]
-    return hash_mentions(art, rows, bits, lang_features=lang_features)
+    rows = [mention_features(art, s, e, feature_set=feature_set, **kw) for s, e in spans]
+    return hash_mentions(art, rows, bits, lang_features=lang_features, lang_weight=lang_weight)

@@ -48,11 +48,20 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def fine_to_main(p_fine: np.ndarray) -> np.ndarray:
+    """Fine-role probabilities summed per main role (last axis: 22 -> 3)."""
+    return np.asarray(p_fine @ _CHILD_MASK.T.astype(p_fine.dtype))
+
+
 def decode(
-    p_main: np.ndarray, p_fine: np.ndarray, *, second_ratio: float
+    p_main: np.ndarray, p_fine: np.ndarray, *, second_ratio: float, fine_mix: float = 0.0
 ) -> tuple[str, float, list[tuple[str, float]]]:
-    """Main role = argmax; fine roles restricted to its children, top-1 plus a second
-    one whose probability is at least ``second_ratio`` times the first."""
+    """Main role = argmax of the main-role probabilities, mixed with ``fine_mix`` of
+    the fine-role probabilities summed per main role; fine roles restricted to its
+    children, top-1 plus a second one whose probability is at least ``second_ratio``
+    times the first."""
+    if fine_mix > 0:
+        p_main = (1 - fine_mix) * p_main + fine_mix * fine_to_main(p_fine)
     mi = int(np.argmax(p_main))
     pf = np.where(_CHILD_MASK[mi], p_fine, 0.0)
     total = float(pf.sum())
@@ -102,6 +111,10 @@ class RoleModel:
         self.lang_features = bool(params.get("lang_features", True))
         self.entity_mix = float(params.get("entity_mix", 0.0))
         self.second_ratio = float(params.get("second_ratio", 1.01))
+        # models saved before feature set 2 have neither key: set 1, full language copies
+        self.feature_set = int(params.get("feature_set", 1))
+        self.lang_weight = float(params.get("lang_weight", 1.0))
+        self.fine_mix = float(params.get("fine_mix", 0.0))
         self.meta: dict[str, Any] = {}
         self._all: _Head | None = None
         self._slices: dict[str, slice] = {}
@@ -122,6 +135,15 @@ class RoleModel:
         if W_framed is not None and b_framed is not None:
             heads["framed"] = _Head.from_dense(W_framed, b_framed)
         return cls(heads, params)
+
+    def feature_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of ``featurize_article`` matching this model's training."""
+        return {
+            "bits": self.bits,
+            "lang_features": self.lang_features,
+            "lang_weight": self.lang_weight,
+            "feature_set": self.feature_set,
+        }
 
     # -- inference ------------------------------------------------------------------
     def _combined(self) -> _Head:
