@@ -370,7 +370,6 @@ class ArticleFeatures:
     text_lower: str = ""
     sentence_cues: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     sentence_info: dict[tuple[int, int], SentenceInfo] = field(default_factory=dict)
-    paragraph_starts: list[int] = field(default_factory=list)
     block_cache: dict[tuple[str, int, str | None, float], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict
     )
