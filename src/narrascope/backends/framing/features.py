@@ -87,6 +87,7 @@ def _resolver(language: str) -> Any:
     rules = lang_rules(language if language in LANGS else "en")
     side = {e["id"]: e.get("side", "OTHER") for e in gazetteer()}
 
+    @lru_cache(maxsize=65536)  # pure function of the mention string; saves ~10% of the stage
     def resolve(mention: str) -> tuple[str | None, str]:
         eid = _resolve(mention, rules.alias_lookup, rules.star_keys)
         if eid is None:
@@ -369,7 +370,6 @@ class ArticleFeatures:
     text_lower: str = ""
     sentence_cues: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     sentence_info: dict[tuple[int, int], SentenceInfo] = field(default_factory=dict)
-    paragraph_starts: list[int] = field(default_factory=list)
     block_cache: dict[tuple[str, int, str | None, float], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict
     )
