@@ -533,8 +533,12 @@ def train_and_save(
         "duplicates_dropped": corpus.duplicates_dropped,
         "sources": sorted({Path(e.source).relative_to(d).as_posix() for e in corpus.examples}),
     }
-    model.meta["model_version"] = f"{__version__}+{corpus.digest()[:8]}"
+    created = time.gmtime()
+    # the date tells retrains on the same data apart (same code version and data digest)
+    model.meta["model_version"] = (
+        f"{__version__}+{corpus.digest()[:8]}.{time.strftime('%Y%m%d', created)}"
+    )
     model.meta["cv"] = cv_metrics
-    model.meta["created"] = time.strftime("%Y-%m-%d", time.gmtime())
+    model.meta["created"] = time.strftime("%Y-%m-%d", created)
     model.save(out)
     return out
