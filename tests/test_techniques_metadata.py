@@ -35,7 +35,7 @@ def test_metadata_lines(line: str):
         "Date night was fun",
         "The president spoke on 25 March 2024.",
         "March 25, 2024 was the darkest day of the war.",
-        "Terror attack in Crocus City Hall. Why is this for Putin?",
+        "Flood in the river town. Who gains from it?",
     ],
 )
 def test_prose_is_not_metadata(line: str):
