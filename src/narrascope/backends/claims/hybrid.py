@@ -32,8 +32,9 @@ CONTENT_MAX_CHARS = 120
 # a CRF proposal that strictly contains one indirect rule claim widens it (0: never; 1:
 # when both start together; 2: any containment)
 EXTEND = 0
-# added to the CRF's content-label scores before Viterbi in the hybrid (0: plain Viterbi)
-CONTENT_BIAS = 0.0
+# added to the CRF's scores of every label but O before Viterbi in the hybrid (0: plain
+# Viterbi); a lower threshold for proposals
+SPAN_BIAS = 0.0
 
 _NOT_A_CLAIM = re.compile(
     r"(?:to|whether|if|in|on|at|during|for) |(?:any|no) (?:evidence|proof|details|comment)",
@@ -111,7 +112,7 @@ def crf_claims(
         a, b = bisect.bisect_left(starts, ps), bisect.bisect_left(starts, pe)
         if b <= a or not any(marks[i] or ctx.tok_quote[i] >= 0 for i in range(a, b)):
             continue
-        tags = model.tag(featurize(ctx, a, b, marks, rmarks), CONTENT_BIAS if filters else 0.0)
+        tags = model.tag(featurize(ctx, a, b, marks, rmarks), SPAN_BIAS if filters else 0.0)
         spans = spans_from_tags(tags, a)
         for cs, ce in spans["C"]:
             s, e = ctx.toks[cs].start, ctx.toks[ce - 1].end
