@@ -113,3 +113,16 @@ def test_infinitive_is_a_claim_only_after_demands_and_pledges() -> None:
     assert hybrid.keep_proposal("to leave the city at once", "urged", "directive")
     assert not hybrid.keep_proposal("to comment on the report", "declined", "speech")
     assert not hybrid.keep_proposal("to comment on the report", "declined")
+
+
+def test_run_together_source_shrinks_to_the_last_speaker(tmp_path: Path) -> None:
+    obj = json.loads((_toy_model(tmp_path) / "crf.json").read_text("utf-8"))
+    s_idx = LABELS.index("I-S")
+    for w in ("w=karl", "w=berg", "w=he"):  # the toy CRF tags "zork Karl Berg he" as one source
+        obj["attributes"].append(w)
+        obj["state"].append([len(obj["attributes"]) - 1, s_idx, 5.0])
+    (tmp_path / "crf.json").write_text(json.dumps(obj), "utf-8")
+    text = "Zork Karl Berg he blab glim glam glam glam." + _TAIL
+    assert _claims(text, tmp_path) == [("glim glam glam glam", "he")]
+    text = "Zork Karl Berg blab glim glam glam glam." + _TAIL  # one name: kept whole
+    assert _claims(text, tmp_path) == [("glim glam glam glam", "Zork Karl Berg")]

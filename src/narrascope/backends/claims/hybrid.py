@@ -29,9 +29,6 @@ from .text import QUOTE_CHARS
 SOURCE_MAX_CHARS = 120
 # hybrid.content_too_far: same for a proposal's content and its cue (98.4% within 120)
 CONTENT_MAX_CHARS = 120
-# a CRF proposal that strictly contains one indirect rule claim widens it (0: never; 1:
-# when both start together; 2: any containment)
-EXTEND = 0
 # added to the CRF's scores of every label but O before Viterbi in the hybrid (0: plain
 # Viterbi); a lower threshold for proposals
 SPAN_BIAS = 0.0
@@ -134,6 +131,9 @@ def crf_claims(
                 if src is None:
                     continue
                 src_ch = (ctx.toks[src[0]].start, ctx.toks[src[1] - 1].end)
+            if filters and src is not None and src[1] <= cue[0]:
+                src = _last_unit(ctx, src)
+                src_ch = (ctx.toks[src[0]].start, ctx.toks[src[1] - 1].end)
             if filters and content_too_far(cue_ch, (s, e)):
                 continue  # a content far from its cue: not this cue's attribution
             opened = s > 0 and text[s - 1] in QUOTE_CHARS
@@ -158,26 +158,31 @@ def crf_claims(
     else:
         out = list(claims)
         for p in props:
-            over = [c for c in out if _overlaps(p.content, c.content)]
-            if not over:
+            if not any(_overlaps(p.content, c.content) for c in out):
                 out.append(p)
-            elif EXTEND and len(over) == 1 and _extends(p, over[0]):
-                over[0].content = p.content  # the CRF's wider clause, the rule's cue/source
     out.sort(key=lambda c: c.content)
     return out
 
 
-def _extends(p: Claim, c: Claim) -> bool:
-    """Whether proposal ``p`` may widen rule claim ``c``: both indirect, ``p`` strictly
-    contains ``c`` (``EXTEND`` 1: and starts where it does, the same clause read further)."""
-    return (
-        c.kind == "indirect"
-        and p.kind == "indirect"
-        and p.content[0] <= c.content[0]
-        and p.content[1] >= c.content[1]
-        and p.content != c.content
-        and (EXTEND > 1 or p.content[0] == c.content[0])
-    )
+def _last_unit(ctx: DocContext, src: tuple[int, int]) -> tuple[int, int]:
+    """A source before its cue that runs several speakers together ("the Islamic State
+    Vladimir Putin he | addressed", an unpunctuated text) shrinks to its last pronoun or
+    actor mention; a source with a single speaker is kept whole."""
+    pron = ctx.lex.raw.get("pronouns", {})
+    units: list[tuple[int, int]] = []
+    i = src[0]
+    while i < src[1]:
+        m = ctx.mention_at.get(i)
+        if m is not None and m.type != "UNK" and m.start == i and m.end <= src[1]:
+            units.append((m.start, m.end))
+            i = m.end
+            continue
+        if ctx.lows[i] in pron:
+            units.append((i, i + 1))
+        i += 1
+    if len(units) >= 2 and units[-1][1] == src[1]:
+        return units[-1]
+    return src
 
 
 def _subject_before(ctx: DocContext, cue: int, max_gap: int = 4) -> tuple[int, int] | None:
