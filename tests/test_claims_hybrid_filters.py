@@ -1,5 +1,5 @@
 """claims.hybrid.v1: the distance filters on CRF proposals (hybrid.source_too_far,
-hybrid.content_too_far) and the content bias, with a tiny hand-made CRF."""
+hybrid.content_too_far, hybrid.intention_cue) and the span bias, with a tiny hand-made CRF."""
 
 from __future__ import annotations
 
@@ -44,8 +44,10 @@ def _claims(text: str, model: Path) -> list[tuple[str, str | None]]:
     return [(c.text, (c.attrs["source"] or {}).get("text")) for c in doc.spans["claims"]]
 
 
-@pytest.mark.parametrize(("a", "b", "gap"), [((0, 5), (5, 9), 0), ((0, 5), (8, 9), 3),
-                                             ((10, 20), (0, 4), 6), ((0, 9), (3, 4), 0)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("a", "b", "gap"),
+    [((0, 5), (5, 9), 0), ((0, 5), (8, 9), 3), ((10, 20), (0, 4), 6), ((0, 9), (3, 4), 0)],
+)
 def test_char_gap(a: tuple[int, int], b: tuple[int, int], gap: int) -> None:
     assert hybrid.char_gap(a, b) == gap
 
@@ -80,13 +82,14 @@ def test_content_too_far_from_the_cue_drops_the_proposal(tmp_path: Path) -> None
     assert _claims(text, model) == []
 
 
-def test_content_bias_turns_a_weak_content_into_a_claim(tmp_path: Path) -> None:
+def test_span_bias_lowers_the_threshold_for_non_o_labels(tmp_path: Path) -> None:
     obj = json.loads((_toy_model(tmp_path) / "crf.json").read_text("utf-8"))
+    obj["state"].append([obj["attributes"].index("sh=x"), LABELS.index("I-C"), 0.8])
+    (tmp_path / "crf.json").write_text(json.dumps(obj), "utf-8")
     model = CRFModel.load(tmp_path)
-    feats = [["w=zork"], ["w=blab"], ["w=plain"], ["w=words"]]
-    assert model.tag(feats) == ["B-S", "B-Q", "O", "O"]  # unknown words: a tie, O wins
-    assert model.tag(feats, content_bias=0.5) == ["B-S", "B-Q", "B-C", "B-C"]
-    assert obj["labels"] == list(LABELS)
+    feats = [["w=zork"], ["w=blab"], ["w=glim"], ["sh=x"], ["sh=x"]]
+    assert model.tag(feats) == ["B-S", "B-Q", "B-C", "O", "O"]  # O: 1.0 > I-C: 0.8
+    assert model.tag(feats, span_bias=0.5) == ["B-S", "B-Q", "B-C", "I-C", "I-C"]
 
 
 def test_far_source_falls_back_to_the_subject_before_the_cue(tmp_path: Path) -> None:
@@ -110,3 +113,16 @@ def test_infinitive_is_a_claim_only_after_demands_and_pledges() -> None:
     assert hybrid.keep_proposal("to leave the city at once", "urged", "directive")
     assert not hybrid.keep_proposal("to comment on the report", "declined", "speech")
     assert not hybrid.keep_proposal("to comment on the report", "declined")
+
+
+def test_run_together_source_shrinks_to_the_last_speaker(tmp_path: Path) -> None:
+    obj = json.loads((_toy_model(tmp_path) / "crf.json").read_text("utf-8"))
+    s_idx = LABELS.index("I-S")
+    for w in ("w=karl", "w=berg", "w=he"):  # the toy CRF tags "zork Karl Berg he" as one source
+        obj["attributes"].append(w)
+        obj["state"].append([len(obj["attributes"]) - 1, s_idx, 5.0])
+    (tmp_path / "crf.json").write_text(json.dumps(obj), "utf-8")
+    text = "Zork Karl Berg he blab glim glam glam glam." + _TAIL
+    assert _claims(text, tmp_path) == [("glim glam glam glam", "he")]
+    text = "Zork Karl Berg blab glim glam glam glam." + _TAIL  # one name: kept whole
+    assert _claims(text, tmp_path) == [("glim glam glam glam", "Zork Karl Berg")]

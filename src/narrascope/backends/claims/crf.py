@@ -219,9 +219,9 @@ class CRFModel:
         meta = {k: v for k, v in obj.items() if k not in ("transitions", "attributes", "state")}
         return cls(labels, trans, index, weights, meta)
 
-    def tag(self, feats: list[list[str]], content_bias: float = 0.0) -> list[str]:
-        """Viterbi labels; ``content_bias`` is added to the content labels' scores (a
-        lower acceptance threshold for contents)."""
+    def tag(self, feats: list[list[str]], span_bias: float = 0.0) -> list[str]:
+        """Viterbi labels; ``span_bias`` is added to the scores of every label but ``O``
+        (a lower threshold for proposing sources, cues and contents)."""
         if not feats:
             return []
         unk = len(self.attr_index)
@@ -230,8 +230,8 @@ class CRFModel:
         offsets = np.zeros(len(feats), dtype=np.int64)
         np.cumsum([len(f) for f in feats[:-1]], out=offsets[1:])
         emis = np.add.reduceat(self.weights[np.asarray(flat)], offsets, axis=0)
-        if content_bias:
-            emis[:, [k for k, lab in enumerate(self.labels) if lab.endswith("-C")]] += content_bias
+        if span_bias:
+            emis[:, [k for k, lab in enumerate(self.labels) if lab != "O"]] += span_bias
         return [self.labels[k] for k in viterbi(emis, self.transitions)]
 
 
