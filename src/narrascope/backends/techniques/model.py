@@ -225,14 +225,18 @@ class TechniqueModel:
         cues = self.span_lexicons.get(technique)
         if not cues:
             return []
-        max_n = self._span_res.get(technique)
-        if max_n is None:
-            max_n = max(len(c.split()) for c in cues)
-            self._span_res[technique] = max_n
+        index = self._span_res.get(technique)
+        if index is None:  # longest phrase and the first words of all phrases, built once
+            index = (max(len(c.split()) for c in cues), {c.split()[0] for c in cues})
+            self._span_res[technique] = index
+        max_n, firsts = index
         toks = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text, start, end)]
         out = []
         i = 0
         while i < len(toks):
+            if toks[i][2] not in firsts:  # no phrase starts with this word
+                i += 1
+                continue
             hit = None
             for n in range(min(max_n, len(toks) - i), 0, -1):
                 phrase = " ".join(t[2] for t in toks[i : i + n])
