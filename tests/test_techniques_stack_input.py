@@ -158,3 +158,25 @@ def test_cue_features_as_stacker_inputs_round_trip(tmp_path: Path):
     loaded = TechniqueModel.load(tmp_path / "m")
     assert loaded.stack_cue_features == ["Loaded_Language"]
     np.testing.assert_allclose(loaded.predict_proba(PARAS, "en"), with_cues, atol=1e-5)
+
+
+def test_cue_matcher_longest_first_without_overlaps():
+    model = _model("logit")
+    model.span_lexicons = {
+        "Loaded_Language": {"terrorist regime": 0.5, "regime": 0.4, "dictator": 0.6}
+    }
+    text = "The terrorist regime and its dictator: a regime, terrorist or not."
+    hits = model.find_cues(text, 0, len(text), "Loaded_Language")
+    assert [(text[s:e], w) for s, e, w in hits] == [
+        ("terrorist regime", 0.5),
+        ("dictator", 0.6),
+        ("regime", 0.4),
+    ]
+    # a window: only the cues inside it
+    start = text.index("its")
+    assert [
+        text[s:e] for s, e, _ in model.find_cues(text, start, len(text), "Loaded_Language")
+    ] == [
+        "dictator",
+        "regime",
+    ]
