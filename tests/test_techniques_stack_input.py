@@ -119,8 +119,11 @@ def test_recipe_trains_a_logit_stacker(tmp_path: Path):
     config = FeatureConfig(bits=14)
     cv = tr.cross_val_proba(corpus, labels, n_folds=2, config=config, keep_models=True)
     assert cv.stack_input == tr.STACK_INPUT == "logit"
+    assert cv.stack_cues == tuple(tr.STACK_CUE_FEATURES)
+    assert cv.cue_feats is not None and cv.cue_feats.shape == (len(corpus.texts), 4)
     model = tr.train_model(arts, config=config, cv=cv)
     assert model.stack_input == "logit" and model.stack_weights is not None
+    assert model.stack_cue_features == list(tr.STACK_CUE_FEATURES)
     model.save(tmp_path / "m")
     loaded = TechniqueModel.load(tmp_path / "m")
     assert loaded.stack_input == "logit"
@@ -130,3 +133,50 @@ def test_recipe_trains_a_logit_stacker(tmp_path: Path):
         p = loaded.predict_proba(lines, "en")[:, k]
         gold = np.array(["dictator" in line for line in lines])
         assert p[gold].min() > 0.5 > p[~gold].max()  # the stacked model fits the labels
+
+
+def test_cue_features_as_stacker_inputs_round_trip(tmp_path: Path):
+    from narrascope.backends.techniques.model import cue_features
+
+    model = _model("logit")
+    model.span_lexicons = {"Loaded_Language": {"dictator": 0.6, "shameful disgrace": 0.2}}
+    feats = cue_features(model, PARAS, ["Loaded_Language"])
+    # paragraph 0: two cues, the best of weight 0.6, one of them >= 0.3; the others none
+    np.testing.assert_allclose(feats[0], [0.6, np.log1p(1) / 2], rtol=1e-6)
+    np.testing.assert_array_equal(feats[1:], 0.0)
+
+    plain = model.predict_proba(PARAS, "en")
+    rng = np.random.default_rng(3)
+    extra = rng.normal(0, 2.0, (2, len(LABELS))).astype(np.float32)
+    assert model.stack_weights is not None
+    model.stack_weights = np.vstack([model.stack_weights, extra])
+    model.stack_cue_features = ["Loaded_Language"]
+    with_cues = model.predict_proba(PARAS, "en")
+    np.testing.assert_allclose(with_cues[1:], plain[1:], atol=1e-6)  # no cue: same score
+    assert np.abs(with_cues[0] - plain[0]).max() > 1e-3
+    model.save(tmp_path / "m")
+    loaded = TechniqueModel.load(tmp_path / "m")
+    assert loaded.stack_cue_features == ["Loaded_Language"]
+    np.testing.assert_allclose(loaded.predict_proba(PARAS, "en"), with_cues, atol=1e-5)
+
+
+def test_cue_matcher_longest_first_without_overlaps():
+    model = _model("logit")
+    model.span_lexicons = {
+        "Loaded_Language": {"terrorist regime": 0.5, "regime": 0.4, "dictator": 0.6}
+    }
+    text = "The terrorist regime and its dictator: a regime, terrorist or not."
+    hits = model.find_cues(text, 0, len(text), "Loaded_Language")
+    assert [(text[s:e], w) for s, e, w in hits] == [
+        ("terrorist regime", 0.5),
+        ("dictator", 0.6),
+        ("regime", 0.4),
+    ]
+    # a window: only the cues inside it
+    start = text.index("its")
+    assert [
+        text[s:e] for s, e, _ in model.find_cues(text, start, len(text), "Loaded_Language")
+    ] == [
+        "dictator",
+        "regime",
+    ]

@@ -28,6 +28,7 @@ from ..backends.techniques.features import _WORD, FeatureConfig, Featurizer
 from ..backends.techniques.model import (
     LinearScorer,
     TechniqueModel,
+    cue_features,
     sigmoid,
     stack_features,
     stack_transform,
@@ -43,6 +44,8 @@ EPOCHS = 5
 STACK_INPUT = "logit"
 STACK_C = 1.0
 SPAN_LEXICON_TECHNIQUES = ("Loaded_Language", "Name_Calling-Labeling")
+#: Techniques whose cue-lexicon hits are extra stacker inputs (round 3).
+STACK_CUE_FEATURES = SPAN_LEXICON_TECHNIQUES
 LICENCE = (
     "trained on research-only SemEval/PolNeAR data; weights only, no text "
     "(SemEval-2023 Task 3 training split, research use only)"
@@ -368,6 +371,26 @@ class CVResult:
     stackers: list[tuple[np.ndarray, np.ndarray]] | None = None
     first_stage: np.ndarray | None = None  # first-stage OOF probabilities
     stack_input: str = STACK_INPUT
+    stack_cues: tuple[str, ...] = ()  # techniques of the cue features below
+    cue_feats: np.ndarray | None = None  # out-of-fold cue features (stacker inputs)
+
+
+def oof_cue_features(
+    corpus: Corpus, fold_of_article: np.ndarray, techniques: Sequence[str]
+) -> np.ndarray:
+    """Cue features of every row, each fold's rows read with the cue lexicon mined
+    from the other folds (the lexicon a fold model of cross_validate_stage carries)."""
+    labels, categories = taxonomy()
+    out = np.zeros((len(corpus.texts), 2 * len(techniques)), np.float32)
+    fold = fold_of_article[corpus.groups]
+    empty = LinearScorer(np.zeros(0, np.int64), np.zeros((0, len(labels))), np.zeros(len(labels)))
+    for k in np.unique(fold_of_article):
+        train = [a for i, a in enumerate(corpus.articles) if fold_of_article[i] != k]
+        stub = TechniqueModel(labels, categories, FeatureConfig(), empty, {},
+                              span_lexicons=span_lexicons(train))  # fmt: skip
+        rows = np.flatnonzero(fold == k)
+        out[rows] = cue_features(stub, [corpus.texts[i] for i in rows], techniques)
+    return out
 
 
 def cross_val_proba(
@@ -380,6 +403,7 @@ def cross_val_proba(
     epochs: int = EPOCHS,
     stack: bool = True,
     stack_input: str = STACK_INPUT,
+    stack_cues: Sequence[str] = STACK_CUE_FEATURES,
     seed: int = 13,
     keep_models: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -408,8 +432,12 @@ def cross_val_proba(
     del x
     proba = p1
     stackers: list[tuple[np.ndarray, np.ndarray]] = []
+    cue_feats = None
     if stack:
         s = stack_matrix(corpus, p1, config, stack_input)
+        if stack_cues:
+            cue_feats = oof_cue_features(corpus, fold_of_article, stack_cues)
+            s = np.hstack([s, cue_feats])
         proba = np.zeros_like(p1)
         for k in range(n_folds):
             tr, te = fold != k, fold == k
@@ -419,7 +447,7 @@ def cross_val_proba(
     return CVResult(
         proba, fold, corpus, list(labels), fold_of_article,
         scorers if keep_models else None, stackers if keep_models and stack else None, p1,
-        stack_input,
+        stack_input, tuple(stack_cues) if cue_feats is not None else (), cue_feats,
     )  # fmt: skip
 
 
@@ -494,7 +522,7 @@ def cross_validate_stage(
             languages=sorted({a.lang for a in articles}), version=f"cv-fold{k}",
             stack_weights=cv.stackers[k][0] if cv.stackers else None,
             stack_bias=cv.stackers[k][1] if cv.stackers else None,
-            stack_input=cv.stack_input,
+            stack_input=cv.stack_input, stack_cue_features=list(cv.stack_cues),
         )  # fmt: skip
         stage = LinearTechniques()
         stage._model = model
@@ -585,6 +613,8 @@ def train_model(
     stack_w = stack_b = None
     if cv is not None and cv.first_stage is not None and cv.stackers is not None:
         s = stack_matrix(cv.corpus, cv.first_stage, config, cv.stack_input)
+        if cv.stack_cues and cv.cue_feats is not None:
+            s = np.hstack([s, cv.cue_feats])
         stack_w, stack_b = fit_stacker(s, cv.corpus.y)
     if thresholds is None:
         thresholds = {}
@@ -607,6 +637,7 @@ def train_model(
         stack_weights=stack_w,
         stack_bias=stack_b,
         stack_input=cv.stack_input if cv is not None else STACK_INPUT,
+        stack_cue_features=list(cv.stack_cues) if stack_w is not None and cv else [],
     )
 
 

@@ -30,6 +30,8 @@ FORMAT_VERSION = 1
 STACK_INPUTS = ("proba", "logit")
 LOGIT_SCALE = 5.0
 LOGIT_EPS = 1e-4
+#: Cue hits of at least this weight are counted in the stacker's cue features.
+CUE_FEATURE_MIN = 0.3
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -119,6 +121,22 @@ def stack_features(
     return np.hstack([proba, prev, nxt, mean, mx, lang, ln, pos]).astype(np.float32)
 
 
+def cue_features(
+    model: TechniqueModel, texts: Sequence[str], techniques: Sequence[str]
+) -> np.ndarray:
+    """(n_texts, 2 * len(techniques)) cue-lexicon hits of each text: for every technique
+    the highest cue weight found (0 without a cue) and log1p(number of cues of weight >=
+    CUE_FEATURE_MIN) / 2."""
+    out = np.zeros((len(texts), 2 * len(techniques)), np.float32)
+    for i, text in enumerate(texts):
+        for j, tech in enumerate(techniques):
+            weights = [c[2] for c in model.find_cues(text, 0, len(text), tech)]
+            if weights:
+                out[i, 2 * j] = max(weights)
+                out[i, 2 * j + 1] = np.log1p(sum(w >= CUE_FEATURE_MIN for w in weights)) / 2
+    return out
+
+
 @dataclass
 class TechniqueModel:
     labels: list[str]
@@ -135,6 +153,8 @@ class TechniqueModel:
     stack_weights: np.ndarray | None = None
     stack_bias: np.ndarray | None = None
     stack_input: str = "proba"  # see STACK_INPUTS
+    # techniques whose cue-lexicon hits (cue_features) are extra stacker inputs
+    stack_cue_features: list[str] = field(default_factory=list)
     _featurizer: Featurizer | None = field(default=None, repr=False)
     _span_res: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -164,6 +184,9 @@ class TechniqueModel:
         proba = sigmoid(self.scorer.decision(rows, bits=self.features.bits))
         if context and self.stack_weights is not None and self.stack_bias is not None:
             feats = self.stack_inputs(proba, [len(p) for p in paragraphs], language)
+            if self.stack_cue_features:
+                cues = cue_features(self, paragraphs, self.stack_cue_features)
+                feats = np.hstack([feats, cues])
             proba = sigmoid(feats @ self.stack_weights + self.stack_bias)
         return proba
 
@@ -202,14 +225,18 @@ class TechniqueModel:
         cues = self.span_lexicons.get(technique)
         if not cues:
             return []
-        max_n = self._span_res.get(technique)
-        if max_n is None:
-            max_n = max(len(c.split()) for c in cues)
-            self._span_res[technique] = max_n
+        index = self._span_res.get(technique)
+        if index is None:  # longest phrase and the first words of all phrases, built once
+            index = (max(len(c.split()) for c in cues), {c.split()[0] for c in cues})
+            self._span_res[technique] = index
+        max_n, firsts = index
         toks = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text, start, end)]
         out = []
         i = 0
         while i < len(toks):
+            if toks[i][2] not in firsts:  # no phrase starts with this word
+                i += 1
+                continue
             hit = None
             for n in range(min(max_n, len(toks) - i), 0, -1):
                 phrase = " ".join(t[2] for t in toks[i : i + n])
@@ -250,6 +277,7 @@ class TechniqueModel:
         }
         if self.stack_weights is not None:
             spec["stack_input"] = check_stack_input(self.stack_input)
+            spec["stack_cue_features"] = list(self.stack_cue_features)
         (out / "model.json").write_text(
             json.dumps(spec, ensure_ascii=False, indent=1) + "\n", "utf-8"
         )
@@ -295,4 +323,5 @@ class TechniqueModel:
             stack_weights=stack_w,
             stack_bias=stack_b,
             stack_input=stack_input,
+            stack_cue_features=list(spec.get("stack_cue_features", [])),
         )
