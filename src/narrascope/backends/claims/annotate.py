@@ -33,8 +33,8 @@ def resolve_speakers(ctx: DocContext, claims: list[Claim]) -> None:
     for c in sorted(claims, key=lambda c: (c.sent, c.content[0])):
         if c.source_toks is None and c.source is not None:
             c.source_toks = (ctx.tok_index(c.source[0]), ctx.tok_index(c.source[1]))
-        if c.source_toks is None:
-            continue
+        if c.source_toks is None or c.extra.get("keep_speaker"):
+            continue  # no source, or a message block's group (resolved by the rule)
         name, typ = _resolve(ctx, c, last_person)
         c.speaker, c.speaker_type = name, typ
         if name and typ == "PER":
@@ -307,6 +307,8 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
                 if n not in exclude and n not in accused:
                     accused.append(n)
                     trigger = trigger or ctx.span_text(s, e)
+    if not accused and c.rule == "message" and trig:
+        accused = _addressee(ctx, a, b, trig_sents, exclude | {speaker or ""}, own_words)
     seen: list[str] = []
     for n in accused:
         if n not in seen:
@@ -316,6 +318,30 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
     words = ctx.text[c.content[0] : c.content[1]].split()
     about = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
     return {"accuser": speaker, "accused": seen, "about": about}
+
+
+def _addressee(
+    ctx: DocContext, a: int, b: int, sents: set[int], exclude: set[str], own_words: set[str]
+) -> list[str]:
+    """A message block (tokens [a, b)) that blames "you" ("You bombed our villages",
+    "Stop torturing our brothers ... your bloodlust") accuses its addressee: the first
+    agent the block names that is not the speaker's side, a group before a person ("Howl
+    at the savage Russians!"). Nobody when no blaming sentence is in the second person."""
+    second = ctx.lex.words("second_person")
+    if not any(
+        ctx.lows[i] in second
+        for si in sents
+        for i in range(max(a, ctx.sent_tok[si][0]), min(b, ctx.sent_tok[si][1]))
+    ):
+        return []
+    names = [
+        (i, n) for i, n in _agents(ctx, a, b)
+        if n not in exclude and not {w.lower() for w in n.split()} & own_words
+    ]  # fmt: skip
+    # the "you" of a group's message is a collective (a people, a state, a group) rather
+    # than a person named in passing ("Including Putin" heads a list of targets)
+    groups = [n for i, n in names if getattr(ctx.mention_at.get(i), "type", "") != "PER"]
+    return (groups or [n for _i, n in names])[:1]
 
 
 # -- evidence ------------------------------------------------------------------------------
