@@ -38,7 +38,9 @@ Hear us, people of Canada!
 
 You bombed our villages and you burned our fields.
 
-Wait for our answer. Very soon the Northern Front will strike again, and the Northern Front will not forgive."""
+Wait for our answer. Very soon the Northern Front will strike again.
+
+The Northern Front will not forgive."""
 
 _THREATS_ONLY = """
 
@@ -138,7 +140,9 @@ def test_address_event_proposal_is_dropped(tmp_path: Path) -> None:
 def test_order_proposal_is_a_directive(tmp_path: Path) -> None:
     stage = HybridClaims(model=str(_toy_model(tmp_path)))
     claims = _run("Zork ordered glim glam glam glam." + _TAIL, stage)
-    assert [(c["text"], c["evidence"]) for c in claims] == [("glim glam glam glam", "not_applicable")]
+    assert [(c["text"], c["evidence"]) for c in claims] == [
+        ("glim glam glam glam", "not_applicable")
+    ]
     claims = _run("Zork blab glim glam glam glam." + _TAIL, stage)
     assert [c["evidence"] for c in claims] == ["none_stated"]
 
@@ -171,3 +175,18 @@ def test_address_only(cue: str, content: str, dropped: bool) -> None:
 )
 def test_cue_class_orders_are_directives(cue: str, content: str, cls: str) -> None:
     assert hybrid.cue_class(cue, content, "speech") == cls
+
+
+# -- Russian: an institution in the genitive between a title and a name ----------------------
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Депутат Госдумы Павел Сидоров заявил, что завод закроют в мае.", "Павел Сидоров"),
+        # a name with a patronymic after a title stays whole
+        ("Министр Сергей Петрович Орлов заявил, что завод закроют в мае.", "Сергей Петрович Орлов"),
+    ],
+)
+def test_ru_genitive_institution_is_not_part_of_the_name(text: str, speaker: str) -> None:
+    doc = SentencexSegmenter()(Document(id="t", text=text, language="ru"))
+    claims = RuleClaims()(doc).spans["claims"]
+    assert [c.attrs["speaker"] for c in claims] == [speaker]
