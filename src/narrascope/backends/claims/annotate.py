@@ -413,6 +413,17 @@ def _context_evidence(
                 if (mk - back <= c.sent <= mk + fwd and c.sent != mk) or (c.sent == mk and fwd)
             ]  # fmt: skip
             window = [c for c in window if abs(ctx.sent_para[c.sent] - para) <= 2]
+            named = _note_subject(ctx, mk, claims) if back else None
+            if named is not None:
+                # "Zakharova gave no evidence.", "The minister gave no evidence.": the note
+                # is about what that speaker said before, not about whoever spoke last
+                # (a headline summarises the story: the note stays with the body's words)
+                headline = len(ctx.sent_para) > 1 and ctx.sent_para[1] > ctx.sent_para[0]
+                window = [
+                    c for c in claims
+                    if c.speaker == named and c.sent < mk and para - ctx.sent_para[c.sent] <= 3
+                    and not (headline and c.sent == 0 and c not in window)
+                ]  # fmt: skip
             if back:
                 window = [c for c in window if c.sent < mk or c.content[1] <= ctx.sentences[mk][0]]
             accs = [c for c in window if c.accusation]
@@ -430,6 +441,27 @@ def _context_evidence(
             for c in window:
                 if c.evidence == "none_stated":
                     c.evidence = status
+
+
+def _note_subject(ctx: DocContext, mk: int, claims: list[Claim]) -> str | None:
+    """The speaker an author's note (sentence ``mk``) names as its subject, by name or by
+    title ("Zakharova gave no evidence.", "The minister offered no proof."), if that
+    speaker has claims before the note; else None."""
+    a, b = ctx.sent_tok[mk]
+    speakers = {c.speaker for c in claims if c.speaker and c.sent < mk}
+    if not speakers:
+        return None
+    for m in ctx.mentions_in(a, b):
+        if m.type == "PER" and m.canon in speakers:
+            return m.canon
+    # a title as the first words of the note ("Министр не привел ...", "The minister ...")
+    k = a
+    while k < b and k - a < 3 and ctx.toks[k].alpha and ctx.lows[k] not in ctx.lex.words("negations"):
+        k += 1
+        name = _by_title(ctx, a, k)
+        if name in speakers:
+            return name
+    return None
 
 
 def annotate(ctx: DocContext, claims: list[Claim]) -> None:

@@ -347,13 +347,14 @@ def _find_mentions(ctx: DocContext) -> None:
             and lows[i] not in ctx.surnames
         ):
             i += 1
-        # "Депутат Госдумы Игорь Лебедев": after a role noun, a capitalised genitive
-        # (an institution: "-ы", "-и") before a first name and a surname is not part of
-        # the person's name (Slavic word order; first names do not end in these)
+        # "Депутат Госдумы Игорь Лебедев", "министр обороны России Андрей Белоусов": after
+        # a role noun or a lower-case word, a capitalised genitive (an institution or a
+        # country: "-ы", "-и") before a first name and a surname is not part of the
+        # person's name (Slavic word order; first names do not end in these)
         if (
             j - i >= 3
             and i > 0
-            and lows[i - 1] in role_words
+            and (lows[i - 1] in role_words or (toks[i - 1].alpha and not toks[i - 1].cap))
             and not lows[i].isascii()
             and lows[i].endswith(_GENITIVE_ORG)
             and lows[i] not in ctx.surnames
