@@ -190,3 +190,56 @@ def test_ru_genitive_institution_is_not_part_of_the_name(text: str, speaker: str
     doc = SentencexSegmenter()(Document(id="t", text=text, language="ru"))
     claims = RuleClaims()(doc).spans["claims"]
     assert [c.attrs["speaker"] for c in claims] == [speaker]
+
+
+def _evidence(text: str, lang: str) -> list[tuple[str | None, str]]:
+    doc = SentencexSegmenter()(Document(id="t", text=text, language=lang))
+    claims = RuleClaims()(doc).spans["claims"]
+    return [(c.attrs["speaker"], c.attrs["evidence"]) for c in claims]
+
+
+def test_ru_in_response_is_not_the_source() -> None:
+    text = "Министр обороны Павел Сидоров в ответ заявил, что завод закроют в мае."
+    doc = SentencexSegmenter()(Document(id="t", text=text, language="ru"))
+    claims = RuleClaims()(doc).spans["claims"]
+    assert [c.attrs["speaker"] for c in claims] == ["Павел Сидоров"]
+
+
+def test_ru_no_evidence_note_naming_its_subject_covers_that_speaker() -> None:
+    text = (
+        "Мэр Анна Котова заявила, что завод отравляет реку. "
+        "«Завод работает ночью», — сказала она.\n\n"
+        "Директор завода Павел Сидоров назвал эти слова ложью.\n\n"
+        "Доказательств Котова не привела."
+    )
+    got = _evidence(text, "ru")
+    assert ("Анна Котова", "claimed_without_evidence") in got
+    assert ("Анна Котова", "none_stated") not in got
+    assert ("Павел Сидоров", "none_stated") in got  # spoke last, but not the one named
+
+
+def test_en_no_evidence_note_by_title_covers_that_speaker() -> None:
+    text = (
+        "The mayor, Anna Kott, said the plant was poisoning the river. "
+        "The plant's director, Paul Sider, said the claim was absurd. "
+        "The mayor offered no evidence."
+    )
+    got = _evidence(text, "en")
+    assert ("Anna Kott", "claimed_without_evidence") in got
+    assert ("Paul Sider", "none_stated") in got
+
+
+def test_ru_no_evidence_given_is_not_an_author_dispute() -> None:
+    text = (
+        "Мэр Анна Котова заявила, что завод отравляет реку. Мэр не привела никаких доказательств."
+    )
+    assert _evidence(text, "ru") == [("Анна Котова", "claimed_without_evidence")]
+
+
+def test_one_word_wildcard_in_lexicon_phrases() -> None:
+    from narrascope.backends.claims.lexicon import PhraseMatcher
+
+    m = PhraseMatcher()
+    m.add("доказательств _ не привела", "x")
+    assert m.match_at(["доказательств", "котова", "не", "привела"], 0) == (4, "x")
+    assert m.match_at(["доказательств", ",", "не", "привела"], 0) is None

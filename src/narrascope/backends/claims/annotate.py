@@ -413,7 +413,9 @@ def _context_evidence(
                 if (mk - back <= c.sent <= mk + fwd and c.sent != mk) or (c.sent == mk and fwd)
             ]  # fmt: skip
             window = [c for c in window if abs(ctx.sent_para[c.sent] - para) <= 2]
-            named = _note_subject(ctx, mk, claims) if back else None
+            named = None
+            if status == "claimed_without_evidence":
+                named = _note_subject(ctx, mk, claims)
             if named is not None:
                 # "Zakharova gave no evidence.", "The minister gave no evidence.": the note
                 # is about what that speaker said before, not about whoever spoke last
@@ -451,12 +453,18 @@ def _note_subject(ctx: DocContext, mk: int, claims: list[Claim]) -> str | None:
     speakers = {c.speaker for c in claims if c.speaker and c.sent < mk}
     if not speakers:
         return None
+    by_surname = {_stem(sp.split()[-1].lower()): sp for sp in speakers}
     for m in ctx.mentions_in(a, b):
         if m.type == "PER" and m.canon in speakers:
             return m.canon
+        # "Доказательств Котова": a sentence-initial word run into the surname
+        if m.type == "PER" and _stem(ctx.lows[m.end - 1]) in by_surname:
+            return by_surname[_stem(ctx.lows[m.end - 1])]
     # a title as the first words of the note ("Министр не привел ...", "The minister ...")
     k = a
-    while k < b and k - a < 3 and ctx.toks[k].alpha and ctx.lows[k] not in ctx.lex.words("negations"):
+    while (
+        k < b and k - a < 3 and ctx.toks[k].alpha and ctx.lows[k] not in ctx.lex.words("negations")
+    ):
         k += 1
         name = _by_title(ctx, a, k)
         if name in speakers:
