@@ -876,6 +876,7 @@ class RuleExtractor:
             # threats:") is the source; else the block's own mention of the group it
             # names most often (the message signs itself)
             intro = self._message_author(a, b - 1)
+            src: tuple[int, int] | None
             if intro is not None:
                 src, claim.speaker = (intro.start, intro.end), intro.canon
             elif counts:
