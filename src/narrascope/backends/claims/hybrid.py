@@ -15,7 +15,12 @@ Round 3 added: sources or contents more than 120 characters from the cue
 (``hybrid.source_too_far``: the source falls back to the subject just before the cue, else
 the proposal is dropped; ``hybrid.content_too_far``), intention/attempt cues
 (``hybrid.intention_cue``), run-together sources shrunk to the last speaker, and "to ..."
-contents kept after demands and pledges (PolNeAR 5-fold: unchanged F1, +0.006 precision)."""
+contents kept after demands and pledges (PolNeAR 5-fold: unchanged F1, +0.006 precision).
+
+Round 4 added: address/meeting events without a quoted content are dropped
+(``hybrid.address_cue``: "addressed the nation", "spoke to reporters"), and orders and
+instructions ("ordered", "instructed", "told X to ...") are directives
+(``hybrid.order_cue``: evidence ``not_applicable``)."""
 
 from __future__ import annotations
 
