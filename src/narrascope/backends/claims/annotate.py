@@ -33,8 +33,8 @@ def resolve_speakers(ctx: DocContext, claims: list[Claim]) -> None:
     for c in sorted(claims, key=lambda c: (c.sent, c.content[0])):
         if c.source_toks is None and c.source is not None:
             c.source_toks = (ctx.tok_index(c.source[0]), ctx.tok_index(c.source[1]))
-        if c.source_toks is None:
-            continue
+        if c.source_toks is None or c.extra.get("keep_speaker"):
+            continue  # no source, or a message block's group (resolved by the rule)
         name, typ = _resolve(ctx, c, last_person)
         c.speaker, c.speaker_type = name, typ
         if name and typ == "PER":
@@ -307,6 +307,8 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
                 if n not in exclude and n not in accused:
                     accused.append(n)
                     trigger = trigger or ctx.span_text(s, e)
+    if not accused and c.rule == "message" and trig:
+        accused = _addressee(ctx, a, b, trig_sents, exclude | {speaker or ""}, own_words)
     seen: list[str] = []
     for n in accused:
         if n not in seen:
@@ -316,6 +318,30 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
     words = ctx.text[c.content[0] : c.content[1]].split()
     about = " ".join(words[:14]) + (" …" if len(words) > 14 else "")
     return {"accuser": speaker, "accused": seen, "about": about}
+
+
+def _addressee(
+    ctx: DocContext, a: int, b: int, sents: set[int], exclude: set[str], own_words: set[str]
+) -> list[str]:
+    """A message block (tokens [a, b)) that blames "you" ("You bombed our villages",
+    "Stop torturing our brothers ... your bloodlust") accuses its addressee: the first
+    agent the block names that is not the speaker's side, a group before a person ("Howl
+    at the savage Russians!"). Nobody when no blaming sentence is in the second person."""
+    second = ctx.lex.words("second_person")
+    if not any(
+        ctx.lows[i] in second
+        for si in sents
+        for i in range(max(a, ctx.sent_tok[si][0]), min(b, ctx.sent_tok[si][1]))
+    ):
+        return []
+    names = [
+        (i, n) for i, n in _agents(ctx, a, b)
+        if n not in exclude and not {w.lower() for w in n.split()} & own_words
+    ]  # fmt: skip
+    # the "you" of a group's message is a collective (a people, a state, a group) rather
+    # than a person named in passing ("Including Putin" heads a list of targets)
+    groups = [n for i, n in names if getattr(ctx.mention_at.get(i), "type", "") != "PER"]
+    return (groups or [n for _i, n in names])[:1]
 
 
 # -- evidence ------------------------------------------------------------------------------
@@ -387,6 +413,19 @@ def _context_evidence(
                 if (mk - back <= c.sent <= mk + fwd and c.sent != mk) or (c.sent == mk and fwd)
             ]  # fmt: skip
             window = [c for c in window if abs(ctx.sent_para[c.sent] - para) <= 2]
+            named = None
+            if status == "claimed_without_evidence":
+                named = _note_subject(ctx, mk, claims)
+            if named is not None:
+                # "Zakharova gave no evidence.", "The minister gave no evidence.": the note
+                # is about what that speaker said before, not about whoever spoke last
+                # (a headline summarises the story: the note stays with the body's words)
+                headline = len(ctx.sent_para) > 1 and ctx.sent_para[1] > ctx.sent_para[0]
+                window = [
+                    c for c in claims
+                    if c.speaker == named and c.sent < mk and para - ctx.sent_para[c.sent] <= 3
+                    and not (headline and c.sent == 0 and c not in window)
+                ]  # fmt: skip
             if back:
                 window = [c for c in window if c.sent < mk or c.content[1] <= ctx.sentences[mk][0]]
             accs = [c for c in window if c.accusation]
@@ -404,6 +443,33 @@ def _context_evidence(
             for c in window:
                 if c.evidence == "none_stated":
                     c.evidence = status
+
+
+def _note_subject(ctx: DocContext, mk: int, claims: list[Claim]) -> str | None:
+    """The speaker an author's note (sentence ``mk``) names as its subject, by name or by
+    title ("Zakharova gave no evidence.", "The minister offered no proof."), if that
+    speaker has claims before the note; else None."""
+    a, b = ctx.sent_tok[mk]
+    speakers = {c.speaker for c in claims if c.speaker and c.sent < mk}
+    if not speakers:
+        return None
+    by_surname = {_stem(sp.split()[-1].lower()): sp for sp in speakers}
+    for m in ctx.mentions_in(a, b):
+        if m.type == "PER" and m.canon in speakers:
+            return m.canon
+        # "Доказательств Котова": a sentence-initial word run into the surname
+        if m.type == "PER" and _stem(ctx.lows[m.end - 1]) in by_surname:
+            return by_surname[_stem(ctx.lows[m.end - 1])]
+    # a title as the first words of the note ("Министр не привел ...", "The minister ...")
+    k = a
+    while (
+        k < b and k - a < 3 and ctx.toks[k].alpha and ctx.lows[k] not in ctx.lex.words("negations")
+    ):
+        k += 1
+        name = _by_title(ctx, a, k)
+        if name in speakers:
+            return name
+    return None
 
 
 def annotate(ctx: DocContext, claims: list[Claim]) -> None:

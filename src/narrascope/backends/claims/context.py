@@ -347,6 +347,19 @@ def _find_mentions(ctx: DocContext) -> None:
             and lows[i] not in ctx.surnames
         ):
             i += 1
+        # "Депутат Госдумы Игорь Лебедев", "министр обороны России Андрей Белоусов": after
+        # a role noun or a lower-case word, a capitalised genitive (an institution or a
+        # country: "-ы", "-и") before a first name and a surname is not part of the
+        # person's name (Slavic word order; first names do not end in these)
+        if (
+            j - i >= 3
+            and i > 0
+            and (lows[i - 1] in role_words or (toks[i - 1].alpha and not toks[i - 1].cap))
+            and not lows[i].isascii()
+            and lows[i].endswith(_GENITIVE_ORG)
+            and lows[i] not in ctx.surnames
+        ):
+            i += 1
         run_lows = lows[i:j]
         words = [w for w in run_lows if w not in connectors]
         org_nouns = lex.words("org_nouns")
@@ -392,6 +405,7 @@ def _find_mentions(ctx: DocContext) -> None:
             ctx.roles.append((m2.start, m2.canon, _role_words(ctx, m2)))
 
 
+_GENITIVE_ORG = ("ы", "и")
 _ENDINGS = ("ым", "ом", "ой", "ою", "ем", "а", "у", "е", "ю", "я", "ы", "і", "и")
 
 

@@ -15,7 +15,12 @@ Round 3 added: sources or contents more than 120 characters from the cue
 (``hybrid.source_too_far``: the source falls back to the subject just before the cue, else
 the proposal is dropped; ``hybrid.content_too_far``), intention/attempt cues
 (``hybrid.intention_cue``), run-together sources shrunk to the last speaker, and "to ..."
-contents kept after demands and pledges (PolNeAR 5-fold: unchanged F1, +0.006 precision)."""
+contents kept after demands and pledges (PolNeAR 5-fold: unchanged F1, +0.006 precision).
+
+Round 4 added: address/meeting events without a quoted content are dropped
+(``hybrid.address_cue``: "addressed the nation", "spoke to reporters"), and orders and
+instructions ("ordered", "instructed", "told X to ...") are directives
+(``hybrid.order_cue``: evidence ``not_applicable``)."""
 
 from __future__ import annotations
 
@@ -57,6 +62,48 @@ _REFERENCE_CUES = frozenset(
 # hybrid.intention_cue: intentions, wishes, plans and perceptions are not claims (the
 # PolNeAR mapping drops them from the training data: DROP_CUE_LEMMAS), nor are attempts
 _INTENTION_CUES = DROP_CUE_LEMMAS | frozenset("attempt attempts attempted attempting".split())
+
+
+# hybrid.address_cue: an address, a meeting or a visit reports an event, not a
+# proposition ("addressed the nation", "spoke to reporters", "met the minister"): a CRF
+# proposal cued by one of these verbs is dropped unless its content is quoted
+_ADDRESS_CUES = frozenset(
+    """address addressed addresses addressing greet greeted greets greeting meet met meets
+    meeting thank thanked thanks thanking visit visited visits visiting briefed brief briefs
+    briefing""".split()
+)
+_SPEAK_TO = frozenset("speak speaks spoke speaking talk talks talked talking".split())
+
+# hybrid.order_cue: orders and instructions are directives (evidence not_applicable, "to
+# ..." content kept): "ordered his aides to report", "instructed the army to ..."; "told
+# / asked X to ..." likewise
+_ORDER_CUES = frozenset(
+    "order orders ordered ordering command commands commanded commanding direct directed "
+    "directs instruct instructs instructed instructing".split()
+)
+_TO_DIRECTIVE_CUES = frozenset("tell tells told telling ask asks asked asking".split())
+
+
+def address_only(cue: str, content: str) -> bool:
+    """hybrid.address_cue: the proposal is an address/meeting event (its cue, lower case,
+    and its content) with no reported proposition."""
+    words = cue.split()
+    if not words or any(ch in QUOTE_CHARS for ch in content):
+        return False
+    if words[-1] in _ADDRESS_CUES:
+        return True
+    return words[-1] in _SPEAK_TO or (len(words) > 1 and words[-2] in _SPEAK_TO)
+
+
+def cue_class(cue: str, content: str, cls: str) -> str:
+    """The lexicon class of a CRF proposal's cue, with orders and instructions (and "told
+    / asked X to ...") as directives (hybrid.order_cue)."""
+    last = cue.split()[-1] if cue else ""
+    if last in _ORDER_CUES:
+        return "directive"
+    if last in _TO_DIRECTIVE_CUES and re.match(r"(?:\w+\W+){0,4}?to\s", content):
+        return "directive"
+    return cls
 
 
 # cue classes whose "to ..." complement is a claim (a demand or a pledge: "urged them to
@@ -124,8 +171,11 @@ def crf_claims(
             if e - s < 3 or cue is None or (filters and marks[cs].startswith("I")):
                 continue  # (a content cannot start inside a cue phrase: "point | the finger")
             cls = marks[cue[0]][1:] if marks[cue[0]] else "speech"
-            if filters and not keep_proposal(text[s:e], " ".join(ctx.lows[cue[0] : cue[1]]), cls):
-                continue
+            cue_low = " ".join(ctx.lows[cue[0] : cue[1]])
+            if filters:
+                cls = cue_class(cue_low, text[s:e], cls)
+                if address_only(cue_low, text[s:e]) or not keep_proposal(text[s:e], cue_low, cls):
+                    continue
             src = _nearest(spans["S"], cs, ce)
             if filters and (src is None or ctx.lows[src[0]] in ("you", "we", "one")):
                 continue  # no source, or the author's "you"/"we": the author's own words

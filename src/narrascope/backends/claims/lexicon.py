@@ -34,7 +34,8 @@ def norm_token(tok: str) -> str:
 
 
 class PhraseMatcher:
-    """Longest-match lookup of multi-token phrases (with ``prefix*`` tokens) in token lists."""
+    """Longest-match lookup of multi-token phrases (with ``prefix*`` tokens and ``_`` for any
+    one word, not first) in token lists."""
 
     def __init__(self) -> None:
         self._exact: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
@@ -52,6 +53,8 @@ class PhraseMatcher:
 
     @staticmethod
     def _tok_match(pattern: str, tok: str) -> bool:
+        if pattern == "_":  # any one token ("доказательств _ не привела": a name between)
+            return tok.isalpha()
         if pattern.endswith("*") and len(pattern) > 3:
             return tok.startswith(pattern[:-1])
         return pattern == tok

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .context import SENT_END, DocContext
+from .context import SENT_END, DocContext, Mention
 from .text import CLOSERS, OPENERS, QUOTE_CHARS
 
 BOUNDARY = frozenset({",", "—", "–", "-", ";"})
@@ -872,10 +872,42 @@ class RuleExtractor:
             counts = {k: v for k, v in counts.items() if v >= 2}
             colon = ctx.toks[b - 1]
             claim = Claim((s, e), "direct", (colon.start, colon.end), cls, None, si, "message", 0.5)
-            if counts:
+            # the group named by the introducing sentence ("the Islamic State posted new
+            # threats:") is the source; else the block's own mention of the group it
+            # names most often (the message signs itself)
+            intro = self._message_author(a, b - 1)
+            src: tuple[int, int] | None
+            if intro is not None:
+                src, claim.speaker = (intro.start, intro.end), intro.canon
+            elif counts:
                 claim.speaker = max(counts, key=lambda k: (counts[k], -len(k)))
+                own = [m for m in ctx.mentions_in(ta, tb) if m.canon == claim.speaker]
+                src = (own[0].start, own[0].end) if own else None
+            else:
+                src = None
+            if claim.speaker:
                 claim.speaker_type = "ORG"
+            if src is not None:
+                claim.source, claim.source_toks = self._chars(*src), src
+                claim.extra["keep_speaker"] = True
             self._add(claim)
+
+    def _message_author(self, a: int, b: int) -> Mention | None:
+        """The organisation or group that an introducing sentence (tokens [a, b)) names
+        as the author of a message: not a state, not after a preposition that makes it
+        the target ("threats to NATO", "a message against the Taliban")."""
+        ctx = self.ctx
+        victim = self.lex.words("victim_preps") | {"to", "toward", "towards", "at", "about"}
+        for m in ctx.mentions_in(a, b):
+            if m.type != "ORG":
+                continue
+            k = m.start - 1
+            while k >= a and ctx.lows[k] in self.dets:
+                k -= 1
+            if k >= a and ctx.lows[k] in victim:
+                continue
+            return m
+        return None
 
     # -- inverted order: "QUOTE," X said / CLAUSE, said X -------------------------------------
     def _inverted(self, si: int, c0: int, c1: int, cls: str, cue: tuple[int, int]) -> bool:
