@@ -536,9 +536,12 @@ def _hash_block(
     return hit
 
 
-_HASH_CACHE: dict[str | None, dict[str, tuple[int, int]]] = {}
+# (language, mask) -> feature name -> packed columns: ``h | (hl + 1) << 32`` with ``h`` the
+# masked shared column and ``hl`` the masked language copy's column (-1: no copy)
+_HASH_CACHE: dict[tuple[str | None, int], dict[str, int]] = {}
 # namespaces that get no language-specific copy (article/sentence blocks, char n-grams)
 SHARED_ONLY = ("D=", "X=", "S=", "Q=", "c=")
+_LOW32 = np.int64(0xFFFFFFFF)
 
 
 def _hash_named(
@@ -547,22 +550,31 @@ def _hash_named(
     """Hash features (and their language-prefixed copies, values times ``lang_weight``)
     with a per-process cache. Returns column indices and values.
     """
-    cache = _HASH_CACHE.setdefault(lang, {})
-    if len(cache) > 1_000_000:
-        cache.clear()
-    names = list(row)
-    hits = [cache.get(n) for n in names]
-    if None in hits:
+    if mask >= 1 << 30:  # packed columns must fit in an int64
+        raise ValueError(f"hash space of {mask + 1} columns is too large (at most 2**30)")
+    cache = _HASH_CACHE.setdefault((lang, mask), {})
+    n = len(row)
+    try:
+        packed = np.fromiter(map(cache.__getitem__, row), dtype=np.int64, count=n)
+    except KeyError:
+        if len(cache) > 1_000_000:
+            cache.clear()
         crc = zlib.crc32
-        for i, n in enumerate(names):
-            if hits[i] is None:
-                h = crc(n.encode("utf-8"))
-                hl = -1 if not lang or n.startswith(SHARED_ONLY) else crc(f"{lang}|{n}".encode())
-                hits[i] = cache[n] = (h, hl)
-    H = np.array(hits, dtype=np.int64).reshape(-1, 2)
-    vals = np.fromiter(row.values(), dtype=np.float32, count=len(names))
-    keep = H[:, 1] >= 0
-    idx = np.concatenate([H[:, 0], H[keep, 1]]) & mask
+        for name in row:
+            if name not in cache:
+                h = crc(name.encode("utf-8")) & mask
+                hl = (
+                    -1
+                    if not lang or name.startswith(SHARED_ONLY)
+                    else crc(f"{lang}|{name}".encode()) & mask
+                )
+                cache[name] = h | ((hl + 1) << 32)
+        packed = np.fromiter(map(cache.__getitem__, row), dtype=np.int64, count=n)
+    vals = np.fromiter(row.values(), dtype=np.float32, count=n)
+    shared = packed & _LOW32
+    copy = (packed >> 32) - 1
+    keep = copy >= 0
+    idx = np.concatenate([shared, copy[keep]])
     lv = vals[keep]
     val = np.concatenate([vals, lv if lang_weight == 1.0 else lv * np.float32(lang_weight)])
     return idx, val
