@@ -141,10 +141,12 @@ def _resolve(text: str, lookup: dict[str, str], stars: Sequence[tuple[str, str]]
     if key.startswith("the ") and key[4:] in lookup:
         return lookup[key[4:]]
     best: tuple[int, str] | None = None
+    kw = key.split()  # once, not once per star stem
+    nk = len(kw)
     for stem, eid in stars:
         # stem may contain several words; each word may carry up to 3 extra letters
-        words, kw = stem.split(), key.split()
-        if len(words) != len(kw):
+        words = stem.split()
+        if len(words) != nk:
             continue
         if all(k.startswith(w) and len(k) - len(w) <= 3 for w, k in zip(words, kw, strict=True)):
             score = sum(len(w) for w in words)

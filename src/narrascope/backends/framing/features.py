@@ -39,9 +39,12 @@ Each namespace's values are L2-normalised so long sentences do not dominate.
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import re
 import zlib
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -111,6 +114,14 @@ def cue_lexicon() -> dict[str, dict[str, list[str]]]:
 
 
 @lru_cache(maxsize=1)
+def _multiword_firsts() -> frozenset[str]:
+    """First words of the multi-word cue stems: only after one of them can a word
+    bigram match a stem."""
+    index, _ = _cue_index()
+    return frozenset(k.split(" ", 1)[0] for k in index if " " in k)
+
+
+@lru_cache(maxsize=1)
 def _cue_index() -> tuple[dict[str, tuple[str, ...]], int]:
     """Cue stems (lower-case word prefixes) -> categories; multi-word stems keep their
     space and are matched against word bigrams."""
@@ -129,11 +140,14 @@ _WORD_CUES: dict[str, tuple[str, ...]] = {}
 def _cue_categories(text_lower: str) -> list[str]:
     """Cue categories of the words in ``text_lower`` (longest matching stem per word)."""
     index, longest = _cue_index()
+    firsts = _multiword_firsts()
     words = TOKEN.findall(text_lower)
     out: list[str] = []
     prev = ""
     for w in words:
-        if prev:  # multi-word stems ("war crime", "cannon fodder") span the space
+        if (
+            prev and prev in firsts
+        ):  # multi-word stems ("war crime", "cannon fodder") span the space
             cand = f"{prev} {w}"
             for k in range(min(len(cand), longest), len(prev) + 2, -1):
                 cats = index.get(cand[:k])
@@ -373,6 +387,8 @@ class ArticleFeatures:
     block_cache: dict[tuple[str, int, str | None, float], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict
     )
+    # sentence starts when the sorted sentences are disjoint (bisect), else None (scan)
+    sentence_starts: list[int] | None = None
 
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
@@ -383,7 +399,7 @@ def _normed(ns: str, values: Iterable[str], weight: float = 1.0) -> dict[str, fl
     counts = Counter(values)
     if not counts:
         return {}
-    norm = float(np.sqrt(sum(c * c for c in counts.values())))
+    norm = math.sqrt(sum(c * c for c in counts.values()))
     w = NAMESPACE_WEIGHTS.get(ns, 1.0) * weight / norm
     return {f"{ns}={v}": c * w for v, c in counts.items()}
 
@@ -398,10 +414,13 @@ def article_features(
     nl = text.find("\n")
     title_end = nl if nl >= 0 else min(len(text), 200)
     doc_words = {t for _, _, t in tokens if len(t) > 2 and not t.isdigit()}
+    sents = sorted(sentences)
+    disjoint = all(a[1] <= b[0] for a, b in itertools.pairwise(sents))
     art = ArticleFeatures(
         text=text,
         language=language,
-        sentences=sorted(sentences),
+        sentences=sents,
+        sentence_starts=[s for s, _ in sents] if disjoint else None,
         tokens=tokens,
         token_starts=np.array([t[0] for t in tokens], dtype=np.int64),
         title_end=title_end,
@@ -412,9 +431,16 @@ def article_features(
 
 
 def _sentence_of(art: ArticleFeatures, start: int, end: int) -> tuple[int, int]:
-    for s, e in art.sentences:
-        if s <= start < e:
-            return s, max(e, end)
+    """The first sentence (in sorted order) holding ``start``, stretched to ``end``."""
+    sents = art.sentences
+    if art.sentence_starts is not None:  # disjoint sentences: only the last one starting
+        k = bisect_right(art.sentence_starts, start) - 1  # at or before ``start`` can hold it
+        if k >= 0 and start < sents[k][1]:
+            return sents[k][0], max(sents[k][1], end)
+    else:
+        for s, e in sents:
+            if s <= start < e:
+                return s, max(e, end)
     return max(0, start - 150), min(len(art.text), end + 150)
 
 
@@ -536,9 +562,12 @@ def _hash_block(
     return hit
 
 
-_HASH_CACHE: dict[str | None, dict[str, tuple[int, int]]] = {}
+# (language, mask) -> feature name -> packed columns: ``h | (hl + 1) << 32`` with ``h`` the
+# masked shared column and ``hl`` the masked language copy's column (-1: no copy)
+_HASH_CACHE: dict[tuple[str | None, int], dict[str, int]] = {}
 # namespaces that get no language-specific copy (article/sentence blocks, char n-grams)
 SHARED_ONLY = ("D=", "X=", "S=", "Q=", "c=")
+_LOW32 = np.int64(0xFFFFFFFF)
 
 
 def _hash_named(
@@ -547,22 +576,31 @@ def _hash_named(
     """Hash features (and their language-prefixed copies, values times ``lang_weight``)
     with a per-process cache. Returns column indices and values.
     """
-    cache = _HASH_CACHE.setdefault(lang, {})
-    if len(cache) > 1_000_000:
-        cache.clear()
-    names = list(row)
-    hits = [cache.get(n) for n in names]
-    if None in hits:
+    if mask >= 1 << 30:  # packed columns must fit in an int64
+        raise ValueError(f"hash space of {mask + 1} columns is too large (at most 2**30)")
+    cache = _HASH_CACHE.setdefault((lang, mask), {})
+    n = len(row)
+    try:
+        packed = np.fromiter(map(cache.__getitem__, row), dtype=np.int64, count=n)
+    except KeyError:
+        if len(cache) > 1_000_000:
+            cache.clear()
         crc = zlib.crc32
-        for i, n in enumerate(names):
-            if hits[i] is None:
-                h = crc(n.encode("utf-8"))
-                hl = -1 if not lang or n.startswith(SHARED_ONLY) else crc(f"{lang}|{n}".encode())
-                hits[i] = cache[n] = (h, hl)
-    H = np.array(hits, dtype=np.int64).reshape(-1, 2)
-    vals = np.fromiter(row.values(), dtype=np.float32, count=len(names))
-    keep = H[:, 1] >= 0
-    idx = np.concatenate([H[:, 0], H[keep, 1]]) & mask
+        for name in row:
+            if name not in cache:
+                h = crc(name.encode("utf-8")) & mask
+                hl = (
+                    -1
+                    if not lang or name.startswith(SHARED_ONLY)
+                    else crc(f"{lang}|{name}".encode()) & mask
+                )
+                cache[name] = h | ((hl + 1) << 32)
+        packed = np.fromiter(map(cache.__getitem__, row), dtype=np.int64, count=n)
+    vals = np.fromiter(row.values(), dtype=np.float32, count=n)
+    shared = packed & _LOW32
+    copy = (packed >> 32) - 1
+    keep = copy >= 0
+    idx = np.concatenate([shared, copy[keep]])
     lv = vals[keep]
     val = np.concatenate([vals, lv if lang_weight == 1.0 else lv * np.float32(lang_weight)])
     return idx, val
