@@ -53,9 +53,6 @@ class DecisionParams:
     sub_scale: float = 1.0  # multiplies subnarrative probabilities
     # a narrative's probability becomes (1 - w) * own + w * max over its subnarratives
     child_weight: float = 0.0
-    # a subnarrative's probability becomes own ** (1 - g) * parent ** g (geometric mix
-    # with its narrative's probability; applied before ``child_weight``; 0 = off)
-    parent_weight: float = 0.0
     max_narratives: int = 6
     max_subnarratives: int = 8
     per_language: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -319,20 +316,6 @@ def _expected_f1(sel_sum: float, k: int, total: float) -> float:
     return 2.0 * sel_sum / (k + total) if k + total > 0 else 0.0
 
 
-def with_parents(model: LinearNarrativeModel, p: np.ndarray, g: float) -> np.ndarray:
-    """Subnarrative probabilities mixed geometrically with their narrative's:
-    ``sub ** (1 - g) * parent ** g``.
-
-    ``p`` is ``(L,)`` or ``(n, L)``; a copy is returned (narratives and Other unchanged).
-    """
-    p = np.array(p, dtype=np.float64, copy=True)
-    flat = p.reshape(-1, p.shape[-1])
-    own = np.clip(flat[:, model.sub_idx], 0.0, 1.0)
-    parent = np.clip(flat[:, model.narr_idx][:, model.sub_parent], 0.0, 1.0)
-    flat[:, model.sub_idx] = own ** (1.0 - g) * parent**g
-    return flat.reshape(p.shape)
-
-
 def with_children(model: LinearNarrativeModel, p: np.ndarray, w: float) -> np.ndarray:
     """Narrative probabilities mixed with their best subnarrative's: ``(1-w) p + w max``.
 
@@ -352,8 +335,6 @@ def decide(
     """Hierarchy-consistent labels maximising the (approximate) expected samples-F1."""
     prm = prm or model.decision
     tax = model.taxonomy
-    if prm.parent_weight > 0:
-        p = with_parents(model, p, prm.parent_weight)
     if prm.child_weight > 0:
         p = with_children(model, p, prm.child_weight)
     proba = {lab: float(p[i]) for i, lab in enumerate(model.labels)}

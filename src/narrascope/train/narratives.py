@@ -65,22 +65,13 @@ class TrainConfig:
     sub_scales: tuple[float, ...] = (0.7, 0.85, 1.0, 1.2, 1.4)
     # candidate weights of the subnarratives in their narrative's probability (chosen on LOO)
     child_weights: tuple[float, ...] = (0.0, 0.5)
-    # candidate geometric weights of a narrative in its subnarratives' probability (LOO)
-    parent_weights: tuple[float, ...] = (0.0, 0.25, 0.5)
     per_language_decision: bool = False  # pooled knobs were as good in CV, and simpler
 
     def to_json(self) -> dict[str, Any]:
         d = dict(self.__dict__)
         d["spec"] = self.spec.to_json()
         d["block_weights"] = list(self.block_weights)
-        for k in (
-            "lambdas",
-            "other_scales",
-            "label_scales",
-            "sub_scales",
-            "child_weights",
-            "parent_weights",
-        ):
+        for k in ("lambdas", "other_scales", "label_scales", "sub_scales", "child_weights"):
             d[k] = list(d[k])
         return d
 
@@ -346,27 +337,16 @@ def train_model(
     gold = [tax.normalise_labels(ex.narratives, ex.subnarratives) for ex in examples]
     rows = list(range(len(examples)))
     default, loo_f1 = DecisionParams(), -1.0
-    for pw in cfg.parent_weights:
-        for cw in cfg.child_weights:
-            prm_cw, f1_cw = tune_decision(
-                model, P, gold, rows, cfg, child_weight=cw, parent_weight=pw
-            )
-            if f1_cw > loo_f1 + 1e-9:
-                default, loo_f1 = prm_cw, f1_cw
+    for cw in cfg.child_weights:
+        prm_cw, f1_cw = tune_decision(model, P, gold, rows, cfg, child_weight=cw)
+        if f1_cw > loo_f1 + 1e-9:
+            default, loo_f1 = prm_cw, f1_cw
     per_lang: dict[str, dict[str, float]] = {}
     if cfg.per_language_decision:
         for k, lg in enumerate(langs):
             idx = [i for i in rows if li[i] == k]
             if len(idx) >= 30:
-                prm, _ = tune_decision(
-                    model,
-                    P,
-                    gold,
-                    idx,
-                    cfg,
-                    child_weight=default.child_weight,
-                    parent_weight=default.parent_weight,
-                )
+                prm, _ = tune_decision(model, P, gold, idx, cfg, child_weight=default.child_weight)
                 per_lang[lg] = {
                     "other_scale": prm.other_scale,
                     "label_scale": prm.label_scale,
@@ -419,22 +399,20 @@ def tune_decision(
     cfg: TrainConfig,
     *,
     child_weight: float = 0.0,
-    parent_weight: float = 0.0,
 ) -> tuple[DecisionParams, float]:
     """Grid over (other_scale, label_scale), then sub_scale: mean of coarse and fine
     samples-F1 on the LOO probabilities of ``rows``."""
-    cw, pw = child_weight, parent_weight  # applied inside ``decide``
-    best = (-1.0, DecisionParams(child_weight=cw, parent_weight=pw))
+    cw = child_weight  # applied inside ``decide``
+    best = (-1.0, DecisionParams(child_weight=cw))
     for os_ in cfg.other_scales:
         for ls in cfg.label_scales:
-            prm = DecisionParams(other_scale=os_, label_scale=ls, child_weight=cw,
-                                 parent_weight=pw)  # fmt: skip
+            prm = DecisionParams(other_scale=os_, label_scale=ls, child_weight=cw)
             score = _mean_f1(model, P, gold, rows, prm)
             if score > best[0] + 1e-9:
                 best = (score, prm)
     for ss in cfg.sub_scales:
         prm = DecisionParams(other_scale=best[1].other_scale, label_scale=best[1].label_scale,
-                             sub_scale=ss, child_weight=cw, parent_weight=pw)  # fmt: skip
+                             sub_scale=ss, child_weight=cw)  # fmt: skip
         score = _mean_f1(model, P, gold, rows, prm)
         if score > best[0] + 1e-9:
             best = (score, prm)
