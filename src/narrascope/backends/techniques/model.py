@@ -157,6 +157,11 @@ class TechniqueModel:
     stack_cue_features: list[str] = field(default_factory=list)
     _featurizer: Featurizer | None = field(default=None, repr=False)
     _span_res: dict[str, Any] = field(default_factory=dict, repr=False)
+    # (technique, text) -> cues with offsets relative to the text: the stacker's cue
+    # features and the stage's cue spans read the same paragraphs
+    _cue_memo: dict[tuple[str, str], list[tuple[int, int, float]]] = field(
+        default_factory=dict, repr=False
+    )
 
     # -- features and scores ---------------------------------------------------------
     @property
@@ -221,16 +226,27 @@ class TechniqueModel:
 
         Phrases are matched on the same tokens the lexicon was mined with (word tokens,
         lower-cased), longest first and without overlaps, in one left-to-right pass.
+        Results are memoised per (technique, ``text[start:end]``): the token pattern has
+        no anchors or look-behind, so matching a slice equals matching the range.
         """
-        cues = self.span_lexicons.get(technique)
-        if not cues:
+        if not self.span_lexicons.get(technique):
             return []
+        key = (technique, text[start:end])
+        rel = self._cue_memo.get(key)
+        if rel is None:
+            if len(self._cue_memo) > 4096:
+                self._cue_memo.clear()
+            rel = self._cue_memo[key] = self._match_cues(key[1], technique)
+        return [(s + start, e + start, w) for s, e, w in rel]
+
+    def _match_cues(self, text: str, technique: str) -> list[tuple[int, int, float]]:
+        cues = self.span_lexicons[technique]
         index = self._span_res.get(technique)
         if index is None:  # longest phrase and the first words of all phrases, built once
             index = (max(len(c.split()) for c in cues), {c.split()[0] for c in cues})
             self._span_res[technique] = index
         max_n, firsts = index
-        toks = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text, start, end)]
+        toks = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
         out = []
         i = 0
         while i < len(toks):
