@@ -30,16 +30,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_REL = Path("shared") / "data" / "attribution" / "polnear"
+from ..backends.claims.crf import DROP_CUE_LEMMAS
 
-# cue words whose attributions are intentions/wishes/plans/perceptions, not claims
-DROP_CUE_LEMMAS = frozenset(
-    """want wants wanted wanting plan plans planned planning hope hopes hoped hoping try tries
-    tried trying intend intends intended intending seek seeks sought seeking wish wishes wished
-    aim aims aimed aiming decide decides decided deciding like likes liked love loves loved hate
-    hates hated prefer prefers preferred see sees saw seen watch watched hear heard feel feels
-    felt need needs needed expect expects expected look looks looked""".split()
-)
+_REL = Path("shared") / "data" / "attribution" / "polnear"
 
 QUOTES = "“”\"«»„‘’'"
 TRIM = " \t\r\n,.;:" + QUOTES

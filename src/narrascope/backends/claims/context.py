@@ -64,6 +64,10 @@ class DocContext:
     def sent_of_tok(self, i: int) -> int:
         return max(0, bisect.bisect_right(self._sent_tok_starts, i) - 1)
 
+    def char_span(self, a: int, b: int) -> tuple[int, int]:
+        """Character offsets (end exclusive) of the tokens [a, b), b > a."""
+        return self.toks[a].start, self.toks[b - 1].end
+
     def span_text(self, a: int, b: int) -> str:
         return self.text[self.toks[a].start : self.toks[b - 1].end] if b > a else ""
 

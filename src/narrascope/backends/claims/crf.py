@@ -27,6 +27,15 @@ from .context import DocContext
 from .rules import Claim
 from .text import CLOSERS, OPENERS
 
+# cue words whose PolNeAR attributions are intentions/wishes/plans/perceptions, not claims
+DROP_CUE_LEMMAS = frozenset(
+    """want wants wanted wanting plan plans planned planning hope hopes hoped hoping try tries
+    tried trying intend intends intended intending seek seeks sought seeking wish wishes wished
+    aim aims aimed aiming decide decides decided deciding like likes liked love loves loved hate
+    hates hated prefer prefers preferred see sees saw seen watch watched hear heard feel feels
+    felt need needs needed expect expects expected look looks looked""".split()
+)
+
 LABELS = ("O", "B-S", "I-S", "B-Q", "I-Q", "B-C", "I-C")
 
 

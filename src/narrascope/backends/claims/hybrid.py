@@ -27,9 +27,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from ...train.claims import DROP_CUE_LEMMAS
 from .context import DocContext
-from .crf import cue_marks, featurize, load_model, spans_from_tags
+from .crf import DROP_CUE_LEMMAS, cue_marks, featurize, load_model, spans_from_tags
 from .rules import FINAL_STRIP, Claim
 from .text import QUOTE_CHARS
 
@@ -165,7 +164,7 @@ def crf_claims(
         tags = model.tag(featurize(ctx, a, b, marks, rmarks), SPAN_BIAS if filters else 0.0)
         spans = spans_from_tags(tags, a)
         for cs, ce in spans["C"]:
-            s, e = ctx.toks[cs].start, ctx.toks[ce - 1].end
+            s, e = ctx.char_span(cs, ce)
             s, e = _trim(text, s, e)
             cue = _nearest(spans["Q"], cs, ce)
             if e - s < 3 or cue is None or (filters and marks[cs].startswith("I")):
@@ -179,17 +178,17 @@ def crf_claims(
             src = _nearest(spans["S"], cs, ce)
             if filters and (src is None or ctx.lows[src[0]] in ("you", "we", "one")):
                 continue  # no source, or the author's "you"/"we": the author's own words
-            cue_ch = (ctx.toks[cue[0]].start, ctx.toks[cue[1] - 1].end)
-            src_ch = (ctx.toks[src[0]].start, ctx.toks[src[1] - 1].end) if src else None
+            cue_ch = ctx.char_span(*cue)
+            src_ch = ctx.char_span(*src) if src else None
             if filters and source_too_far(cue_ch, src_ch):
                 # not this cue's source: the subject just before the cue, else no claim
                 src = _subject_before(ctx, cue[0])
                 if src is None:
                     continue
-                src_ch = (ctx.toks[src[0]].start, ctx.toks[src[1] - 1].end)
+                src_ch = ctx.char_span(*src)
             if filters and src is not None and src[1] <= cue[0]:
                 src = _last_unit(ctx, src)
-                src_ch = (ctx.toks[src[0]].start, ctx.toks[src[1] - 1].end)
+                src_ch = ctx.char_span(*src)
             if filters and content_too_far(cue_ch, (s, e)):
                 continue  # a content far from its cue: not this cue's attribution
             opened = s > 0 and text[s - 1] in QUOTE_CHARS

@@ -137,8 +137,7 @@ class RuleExtractor:
 
     # -- helpers --------------------------------------------------------------------------
     def _chars(self, a: int, b: int) -> tuple[int, int]:
-        toks = self.ctx.toks
-        return toks[a].start, toks[b - 1].end
+        return self.ctx.char_span(a, b)
 
     def _trim(self, s: int, e: int) -> tuple[int, int]:
         """Strip spaces and final punctuation, but keep a closing quotation mark."""
@@ -515,7 +514,7 @@ class RuleExtractor:
         ctx = self.ctx
         if e_tok <= s_tok:
             return
-        s, e = ctx.toks[s_tok].start, ctx.toks[e_tok - 1].end
+        s, e = ctx.char_span(s_tok, e_tok)
         e = self._extend_into_quote(e)
         s, e = self._trim(s, e)
         if e <= s:
