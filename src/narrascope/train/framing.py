@@ -19,6 +19,7 @@ scikit-learn is needed here only; inference is numpy/scipy.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import time
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from ..backends.framing.model import (
     RoleModel,
     decode,
     default_model_dir,
+    feature_kwargs,
 )
 from ..document import SCHEMA_VERSION
 from ..errors import MissingExtraError
@@ -340,16 +342,6 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def feature_params(p: dict[str, Any]) -> dict[str, Any]:
-    """The feature-extraction keywords of a parameter dict (``build_matrix``)."""
-    return {
-        "bits": p["bits"],
-        "lang_features": p["lang_features"],
-        "lang_weight": p.get("lang_weight", 1.0),
-        "feature_set": p.get("feature_set", 1),
-    }
-
-
 def data_digest(articles: Sequence[Article]) -> str:
     h = hashlib.sha256()
     for a in sorted(articles, key=lambda a: a.id):
@@ -375,7 +367,7 @@ def cross_validate(
     """
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
-    mat = build_matrix(articles, **feature_params(p))
+    mat = build_matrix(articles, **feature_kwargs(p))
     oof = oof_probs(
         mat, folds=folds, C_main=p["C_main"], C_fine=p["C_fine"], C_framed=p["C_framed"],
         balanced=p["balanced"],
@@ -391,13 +383,16 @@ def cross_validate(
     p["framed_threshold"] = round(thr, 3)
     if tune:
         best = None
-        for fmix in sorted({0.0, 0.25, 0.5, float(p["fine_mix"])}):
-            for mix in (0.0, 0.3, 0.5, 0.7, 1.0):
-                for ratio in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01):
-                    res = evaluate(mat, Pm, Pf, entity_mix=mix, second_ratio=ratio, fine_mix=fmix)
-                    key = res["mean"]["main_role_accuracy"] + res["mean"]["exact_match_ratio"]
-                    if best is None or key > best[0]:
-                        best = (key, mix, ratio, fmix)
+        grid = itertools.product(
+            sorted({0.0, 0.25, 0.5, float(p["fine_mix"])}),
+            (0.0, 0.3, 0.5, 0.7, 1.0),
+            (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01),
+        )
+        for fmix, mix, ratio in grid:
+            res = evaluate(mat, Pm, Pf, entity_mix=mix, second_ratio=ratio, fine_mix=fmix)
+            key = res["mean"]["main_role_accuracy"] + res["mean"]["exact_match_ratio"]
+            if best is None or key > best[0]:
+                best = (key, mix, ratio, fmix)
         assert best is not None
         p["entity_mix"], p["second_ratio"], p["fine_mix"] = best[1], best[2], best[3]
     res = evaluate(
@@ -422,7 +417,7 @@ def train(
     """Fit on all training data and write ``weights.npz`` + ``meta.json``."""
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
-    mat = build_matrix(articles, **feature_params(p))
+    mat = build_matrix(articles, **feature_kwargs(p))
     Wm, bm, Wf, bf = fit_model(
         mat.X, mat.main, mat.fine, C_main=p["C_main"], C_fine=p["C_fine"], balanced=p["balanced"]
     )
@@ -464,18 +459,13 @@ def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin 
     params = json.loads(args.params)
     if args.command == "train" and args.no_cv:
         print(f"wrote {train(args.data, args.out, params=params)}")
-    elif args.command == "cv":
-        res = cross_validate(
-            args.data, folds=args.folds, params=params, tune=True, oof_out=args.oof
-        )
-        print(json.dumps(res, indent=2))
     else:
         res = cross_validate(
             args.data, folds=args.folds, params=params, tune=True, oof_out=args.oof
         )
-        path = train(args.data, args.out, params=res["params"], cv_metrics=res)
         print(json.dumps(res, indent=2))
-        print(f"wrote {path}")
+        if args.command == "train":
+            print(f"wrote {train(args.data, args.out, params=res['params'], cv_metrics=res)}")
 
 
 def attach_cv(model_dir: Path, cv_result: dict[str, Any]) -> None:

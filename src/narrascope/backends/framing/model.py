@@ -101,19 +101,29 @@ class _Head:
         return np.asarray(Xc @ self.W) + self.b
 
 
+def feature_kwargs(params: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of ``featurize_article`` for a model's (or a recipe's) params.
+    Models saved before feature set 2 have neither ``feature_set`` nor ``lang_weight``:
+    feature set 1 with full-weight language copies."""
+    return {
+        "bits": int(params["bits"]),
+        "lang_features": bool(params.get("lang_features", True)),
+        "lang_weight": float(params.get("lang_weight", 1.0)),
+        "feature_set": int(params.get("feature_set", 1)),
+    }
+
+
 class RoleModel:
     """Main-role, fine-role (and optional framed/not-framed) heads over hashed features."""
 
     def __init__(self, heads: dict[str, _Head], params: dict[str, Any]) -> None:
         self.heads = heads
         self.params = params
-        self.bits = int(params["bits"])
-        self.lang_features = bool(params.get("lang_features", True))
+        fk = feature_kwargs(params)
+        self.bits, self.lang_features = fk["bits"], fk["lang_features"]
+        self.feature_set, self.lang_weight = fk["feature_set"], fk["lang_weight"]
         self.entity_mix = float(params.get("entity_mix", 0.0))
         self.second_ratio = float(params.get("second_ratio", 1.01))
-        # models saved before feature set 2 have neither key: set 1, full language copies
-        self.feature_set = int(params.get("feature_set", 1))
-        self.lang_weight = float(params.get("lang_weight", 1.0))
         self.fine_mix = float(params.get("fine_mix", 0.0))
         self.meta: dict[str, Any] = {}
         self._all: _Head | None = None
@@ -138,12 +148,7 @@ class RoleModel:
 
     def feature_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of ``featurize_article`` matching this model's training."""
-        return {
-            "bits": self.bits,
-            "lang_features": self.lang_features,
-            "lang_weight": self.lang_weight,
-            "feature_set": self.feature_set,
-        }
+        return feature_kwargs(self.params)
 
     # -- inference ------------------------------------------------------------------
     def _combined(self) -> _Head:
