@@ -285,14 +285,8 @@ def train_model(
     *,
     counts: Sequence[DocCounts] | None = None,
     progress: Progress | None = None,
-    diagnostics: dict[str, Any] | None = None,
 ) -> LinearNarrativeModel:
-    """Fit vocabulary, ridge weights, calibration and decision knobs on ``examples``.
-
-    ``diagnostics``, when given, receives the leave-one-out raw scores (``"loo"``), the
-    label matrix (``"Y"``) and the language index per example (``"language_index"``), for
-    experiments on cached scores.
-    """
+    """Fit vocabulary, ridge weights, calibration and decision knobs on ``examples``."""
     cfg = cfg or TrainConfig()
     say = progress or (lambda _m: None)
     t0 = time.perf_counter()
@@ -309,8 +303,6 @@ def train_model(
     Y = label_matrix(examples, tax, labels)
     say(f"features: {X.shape[1]} ({time.perf_counter() - t0:.1f} s); solving ridge")
     fit = ridge_loo(K, Y, cfg.lambdas)
-    if diagnostics is not None:
-        diagnostics.update(loo=fit.loo, Y=Y, language_index=li)
     W = np.asarray(X.T @ fit.alpha)
     lang_bias = np.stack(
         [cfg.language_weight * fit.alpha[li == k].sum(axis=0) for k in range(len(langs))]
