@@ -61,3 +61,23 @@ def light_pipeline(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NARRASCOPE_CONFIG", str(path))
         yield path
+
+
+def write_toy_crf(path: Path, tags: dict[str, str]) -> Path:
+    """A hand-made claims CRF (``crf.json`` in ``path``) that tags each attribute of
+    ``tags`` ("w=zork") with its label ("B-S") and every other token O; returns ``path``."""
+    from narrascope.backends.claims.crf import LABELS
+
+    attrs = [*tags, "sh=x", "sh=Xx", "sh=p"]
+    state = [[k, LABELS.index(lab), 5.0] for k, lab in enumerate(tags.values())]
+    state += [[k, 0, 1.0] for k in range(len(tags), len(attrs))]  # other tokens: O
+    model = {
+        "format": "narrascope-crf-1",
+        "labels": list(LABELS),
+        "sequences": 1,
+        "transitions": {"pairs": [], "weights": []},
+        "attributes": attrs,
+        "state": state,
+    }
+    (path / "crf.json").write_text(json.dumps(model), "utf-8")
+    return path

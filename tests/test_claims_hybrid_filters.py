@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import write_toy_crf
 from narrascope.backends.claims import hybrid
 from narrascope.backends.claims.crf import LABELS, CRFModel
 from narrascope.document import Document
@@ -22,19 +23,7 @@ _TAIL = " It was a “test”."
 
 
 def _toy_model(tmp_path: Path) -> Path:
-    attrs = [*_TAGS, "sh=x", "sh=Xx", "sh=p"]
-    state = [[k, LABELS.index(lab), 5.0] for k, lab in enumerate(_TAGS.values())]
-    state += [[k, 0, 1.0] for k in range(len(_TAGS), len(attrs))]  # other tokens: O
-    model = {
-        "format": "narrascope-crf-1",
-        "labels": list(LABELS),
-        "sequences": 1,
-        "transitions": {"pairs": [], "weights": []},
-        "attributes": attrs,
-        "state": state,
-    }
-    (tmp_path / "crf.json").write_text(json.dumps(model), "utf-8")
-    return tmp_path
+    return write_toy_crf(tmp_path, _TAGS)
 
 
 def _claims(text: str, model: Path) -> list[tuple[str, str | None]]:

@@ -4,14 +4,13 @@ mention, accusation of the addressee blamed in the second person), CRF address e
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import write_toy_crf
 from narrascope.backends.claims import hybrid
-from narrascope.backends.claims.crf import LABELS
 from narrascope.document import Document
 from narrascope.stages.claims import HybridClaims, RuleClaims
 from narrascope.stages.segment import SentencexSegmenter
@@ -115,19 +114,7 @@ _TAIL = " It was a “test”."  # a quotation mark: the CRF reads the paragraph
 
 
 def _toy_model(tmp_path: Path) -> Path:
-    attrs = [*_TAGS, "sh=x", "sh=Xx", "sh=p"]
-    state = [[k, LABELS.index(lab), 5.0] for k, lab in enumerate(_TAGS.values())]
-    state += [[k, 0, 1.0] for k in range(len(_TAGS), len(attrs))]
-    model = {
-        "format": "narrascope-crf-1",
-        "labels": list(LABELS),
-        "sequences": 1,
-        "transitions": {"pairs": [], "weights": []},
-        "attributes": attrs,
-        "state": state,
-    }
-    (tmp_path / "crf.json").write_text(json.dumps(model), "utf-8")
-    return tmp_path
+    return write_toy_crf(tmp_path, _TAGS)
 
 
 def test_address_event_proposal_is_dropped(tmp_path: Path) -> None:
