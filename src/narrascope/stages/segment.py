@@ -2,7 +2,9 @@
 
 A paragraph is a non-blank line with its surrounding whitespace trimmed: news text
 puts one paragraph per line, and SemEval corpora do too. Sentences are found with
-sentencex inside each paragraph, so no sentence crosses a paragraph break.
+sentencex inside each paragraph, so no sentence crosses a paragraph break. A date or
+metadata stamp that starts a paragraph ("date 2024-03-25 Terrorists from ...") is split
+off as a sentence of its own, so that no stage quotes it as part of the first sentence.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..backends.techniques.metadata import prose_start
 from ..document import Document
 from ..registry import stages
 from .base import Stage
 
 _LINE = re.compile(r"[^\r\n]+")
+_SEP = "|:·•-–—"  # separators between a leading date stamp and the prose
 # sentencex keeps "... there.” Not even ..." together: split after a closing quote that
 # follows sentence punctuation when an upper-case letter (or an opening quote) comes next.
 _AFTER_QUOTE = re.compile(r"[.!?][”\"»’]\s+(?=[“\"«„]?[^\W\d_a-zа-яё])")
@@ -37,6 +41,14 @@ def sentence_offsets(text: str, start: int, end: int, language: str) -> Iterator
     from sentencex import segment
 
     cursor = start
+    prose = prose_start(text, start, end)
+    if prose > start:
+        stamp_end = prose
+        while stamp_end > start and (text[stamp_end - 1].isspace() or text[stamp_end - 1] in _SEP):
+            stamp_end -= 1
+        if stamp_end > start:
+            yield start, stamp_end
+        start = cursor = prose
     chunk = text[start:end]
     for sent in segment(language, chunk):
         piece = sent.strip()
