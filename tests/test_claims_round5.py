@@ -216,3 +216,31 @@ def test_disabled_filters_keep_the_proposals_they_would_drop(
     assert _run(text, stage) == []
     monkeypatch.setattr(hybrid, "DISABLED_FILTERS", frozenset(["address_cue"]))
     assert [c["text"] for c in _run(text, stage)] == ["glim glam glam glam"]
+
+
+# -- two apostrophes as quotation marks (''like this'') --------------------------------------
+def test_normalize_quotes_keeps_offsets_and_apostrophes() -> None:
+    from narrascope.backends.claims.text import normalize_quotes
+
+    text = "He said, ''It's Clinton's plan,'' and left. ''No.'' O'Neil's ''''"
+    out = normalize_quotes(text)
+    assert len(out) == len(text)
+    assert out.startswith("He said,  “It's Clinton's plan,”  and left.  “No.”  O'Neil's")
+    assert out.endswith("''''")  # a run of four apostrophes is no quotation mark
+    assert normalize_quotes("no quotes here") == "no quotes here"
+
+
+def test_two_apostrophe_quotes_are_direct_claims() -> None:
+    text = (
+        "''Everyone wants someone to blame,'' said Mayor John Griffith. ''The rest is "
+        "noise, and we will rebuild the bridge.''\n\nHe said ''the bridge will open in May'' "
+        "at a news conference."
+    )
+    claims = _run(text)
+    got = [(c["text"], c["speaker"]) for c in claims]
+    assert ("Everyone wants someone to blame,", "John Griffith") in got
+    # the quote after the attribution sentence continues the speaker's words
+    assert ("The rest is noise, and we will rebuild the bridge.", "John Griffith") in got
+    assert ("the bridge will open in May", "John Griffith") in got
+    for c in claims:  # contents never hold the apostrophes of the marks
+        assert "''" not in c["text"]
