@@ -73,19 +73,19 @@ def test_message_block_source_is_the_group_named_by_the_introducing_sentence(
 
 def test_message_block_target_after_a_preposition_is_not_the_source() -> None:
     intro = "New threats against the Red Cross have appeared on channels of the rebels:"
-    c = _message(intro + _BLOCK)
+    c = _message(intro + _BLOCK + "\n\n— Northern Front")
     assert c["speaker"] != "Red Cross"
-    # the block signs itself: its own mention of the group it names most is the source
+    # the block signs itself: its signature line is the source (round 5)
     assert c["speaker"] == "Northern Front"
     assert c["source"]["start"] > len(intro)
 
 
 def test_message_block_without_a_named_group_uses_the_block_signature() -> None:
     intro = "As we write, new threats have appeared on jihadist channels:"
-    c = _message(intro + _BLOCK)
+    c = _message(intro + _BLOCK + "\n\n— Northern Front")
     assert c["speaker"] == "Northern Front"
     assert c["source"]["text"] == "Northern Front"
-    assert c["source"]["start"] > len(intro)
+    assert c["source"]["start"] > len(intro) + len(_BLOCK)  # the signature, not the block
 
 
 def test_message_block_blaming_you_accuses_the_addressed_group() -> None:

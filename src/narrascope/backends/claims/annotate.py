@@ -22,6 +22,7 @@ from typing import Any
 
 from .context import STATE_HEADS, DocContext, Mention, _stem, demonyms
 from .rules import Claim
+from .text import QUOTE_CHARS
 
 NOT_APPLICABLE_CUES = frozenset({"directive", "commissive", "question"})
 _PRONOUNS = frozenset({"us", "them", "others", "those", "these", "critics", "opponents"})
@@ -36,6 +37,8 @@ def resolve_speakers(ctx: DocContext, claims: list[Claim]) -> None:
         if c.source_toks is None or c.extra.get("keep_speaker"):
             continue  # no source, or a message block's group (resolved by the rule)
         name, typ = _resolve(ctx, c, last_person)
+        if name and typ in ("ORG", "UNK"):
+            name = nominative_name(ctx, name, c.source_toks[0])
         c.speaker, c.speaker_type = name, typ
         if name and typ == "PER":
             last_person = (c.sent, name)
@@ -52,6 +55,8 @@ def _resolve(
         m = ctx.mention_at.get(i)
         if m is not None and m not in ments:
             ments.append(m)
+    if b > a and ctx.lows[a] in lex.words("cited_sources"):
+        return None, None  # "Исследование института показало": a study is no speaker
     # "Navalny's widow": a possessor inside the source is not the speaker
     per = [
         m for m in ments
@@ -122,6 +127,27 @@ def _resolve(
     if unk and all(ctx.toks[x].cap for x in range(a, b) if ctx.toks[x].alpha):
         return unk[0].canon, "UNK"
     return None, None
+
+
+_VOWELS = frozenset("аеёиоуыэюяйьъaeiou")
+
+
+def nominative_name(ctx: DocContext, name: str, start: int) -> str:
+    """A one-word organisation name in the genitive after a cue that governs it ("По
+    данным Росстата" -> "Росстат", "по информации Госдумы" -> "Госдума"; lexicon key
+    ``genitive_names``: the first matching ending is replaced, a final "а" only after a
+    consonant). Other names are returned unchanged."""
+    spec = ctx.lex.raw.get("genitive_names")
+    if not spec or " " in name or start <= 0 or ctx.lows[start - 1] not in spec["after"]:
+        return name
+    low = name.lower()
+    for end, repl in spec["endings"]:
+        if low.endswith(end) and len(low) > len(end) + 2:
+            stem = name[: len(name) - len(end)]
+            if end == "а" and stem[-1].lower() in _VOWELS:
+                return name
+            return stem + repl
+    return name
 
 
 def _last_person_before(ctx: DocContext, tok: int) -> Mention | None:
@@ -365,6 +391,28 @@ def _marker_sentences(ctx: DocContext, matcher: Any, contents: list[tuple[int, i
     return [si for si in sorted(cands) if _sent_has(ctx, matcher, si, outside=contents)]
 
 
+def embedded_question(ctx: DocContext, content: tuple[int, int], window: int = 8) -> bool:
+    """The content is a question put in a noun phrase: a question noun among its first
+    ``window`` tokens followed by a wh-word ("the need to answer the question «why the
+    terrorists ...»", "вопрос о том, кто ..."; lexicon key ``embedded_question``)."""
+    spec = ctx.lex.raw.get("embedded_question")
+    if not spec:
+        return False
+    nouns, wh = frozenset(spec["nouns"]), frozenset(spec["wh"])
+    skip = frozenset(spec.get("skip", ())) | QUOTE_CHARS
+    lows = ctx.lows
+    a, b = ctx.tok_index(content[0]), ctx.tok_index(content[1])
+    for i in range(a, min(b, a + window)):
+        if lows[i] not in nouns:
+            continue
+        j = i + 1
+        while j < b and (lows[j] in skip or ctx.toks[j].text in skip):
+            j += 1
+        if j < b and lows[j] in wh:
+            return True
+    return False
+
+
 def evidence_status(ctx: DocContext, c: Claim, contents: list[tuple[int, int]]) -> str:
     """The status a claim gets from its own sentence (context markers come later)."""
     lex = ctx.lex
@@ -374,6 +422,7 @@ def evidence_status(ctx: DocContext, c: Claim, contents: list[tuple[int, int]]) 
         c.cue_class in NOT_APPLICABLE_CUES
         or content.endswith("?")
         or (c.kind == "direct" and text[c.content[1] : c.content[1] + 2].strip()[:1] == "?")
+        or embedded_question(ctx, c.content)
     ):
         return "not_applicable"
     si = c.sent

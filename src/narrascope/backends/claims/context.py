@@ -18,7 +18,7 @@ from typing import Any
 
 from ...document import Document
 from .lexicon import Lexicon, load_lexicon
-from .text import QUOTE_CHARS, Quote, QuoteIndex, Tok, find_quotes, tokenize
+from .text import QUOTE_CHARS, Quote, QuoteIndex, Tok, find_quotes, normalize_quotes, tokenize
 
 SENT_END = frozenset(".!?…")
 
@@ -51,10 +51,13 @@ class DocContext:
     roles: list[tuple[int, str, frozenset[str]]] = field(default_factory=list)
     _tok_starts: list[int] = field(default_factory=list)
     _sent_tok_starts: list[int] = field(default_factory=list)
+    # the document text with '' quotation marks as curly ones (``normalize_quotes``;
+    # same offsets), "" when unchanged
+    quoted_text: str = ""
 
     @property
     def text(self) -> str:
-        return self.doc.text
+        return self.quoted_text or self.doc.text
 
     # -- token helpers ----------------------------------------------------------------
     def tok_index(self, offset: int) -> int:
@@ -137,13 +140,17 @@ _SENT_CUT = re.compile(r"[.!?…]+(?=\s+[“\"«„(]?[^\W\d_a-zа-яёіїєґ]
 
 
 def _doc_sentences(
-    doc: Document, paragraphs: list[tuple[int, int]], quotes: list[Quote], abbrev: frozenset[str]
+    doc: Document,
+    paragraphs: list[tuple[int, int]],
+    quotes: list[Quote],
+    abbrev: frozenset[str],
+    text: str | None = None,
 ) -> list[tuple[int, int]]:
     """The segment stage's sentences, split again where a full stop outside any quote is
     followed by a capitalised word (sentence splitters keep "... died. The ..." together
     when quotation marks in the paragraph are unbalanced)."""
     sents = [(s.start, s.end) for s in doc.spans.get("sentences", ())] or list(paragraphs)
-    text = doc.text
+    text = doc.text if text is None else text
     spans = [(q.open, q.outer_end) for q in quotes]
     out: list[tuple[int, int]] = []
     for s, e in sents:
@@ -188,10 +195,10 @@ def _doc_sentences(
 
 def build_context(doc: Document) -> DocContext:
     lex = load_lexicon(doc.language or "en")
-    text = doc.text
+    text = normalize_quotes(doc.text)
     paragraphs = _doc_paragraphs(doc)
     quotes = find_quotes(text, paragraphs)
-    sentences = _doc_sentences(doc, paragraphs, quotes, lex.words("abbreviations"))
+    sentences = _doc_sentences(doc, paragraphs, quotes, lex.words("abbreviations"), text)
     toks = tokenize(text)
     starts = [t.start for t in toks]
     sent_tok = []
@@ -209,7 +216,7 @@ def build_context(doc: Document) -> DocContext:
     ctx = DocContext(
         doc=doc, lex=lex, toks=toks, lows=[t.low for t in toks], sentences=sentences,
         sent_tok=sent_tok, sent_para=sent_para, paragraphs=paragraphs, quotes=quotes,
-        qindex=qindex, tok_quote=tok_quote,
+        qindex=qindex, tok_quote=tok_quote, quoted_text=text if text != doc.text else "",
     )  # fmt: skip
     ctx._tok_starts = starts
     ctx._sent_tok_starts = [a for a, _ in sent_tok]

@@ -113,11 +113,7 @@ _TO_CLASSES = frozenset(["directive", "commissive"])
 def keep_proposal(text: str, cue: str = "", cls: str = "") -> bool:
     """Whether a CRF content proposal (with its cue, lower case, and the cue's lexicon
     class) is a claim in narrascope's sense (hybrid filters)."""
-    if cue in _REFERENCE_CUES or cue.split(" ", 1)[0] in _INTENTION_CUES:
-        return False
-    if cls in _TO_CLASSES and text[:3].lower() == "to " and len(text.split()) >= 3:
-        return True
-    return len(text.split()) >= 3 and not _NOT_A_CLAIM.match(text)
+    return not proposal_reasons(text, cue, cls)
 
 
 def char_gap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -141,56 +137,90 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def crf_claims(
+# names of the hybrid filters (``filter_reasons``); a proposal failing any enabled filter
+# is dropped. ``DISABLED_FILTERS`` switches some off (ablations in bench scripts).
+FILTERS = (
+    "inside_cue", "address_cue", "reference_cue", "intention_cue", "not_a_claim", "short",
+    "no_source", "author_source", "source_too_far", "content_too_far",
+)  # fmt: skip
+DISABLED_FILTERS: frozenset[str] = frozenset()
+
+
+def proposal_reasons(text: str, cue: str = "", cls: str = "") -> list[str]:
+    """The content filters a CRF proposal fails (its text, its cue in lower case and the
+    cue's lexicon class): the reasons behind :func:`keep_proposal`."""
+    out = []
+    if cue in _REFERENCE_CUES:
+        out.append("reference_cue")
+    if cue.split(" ", 1)[0] in _INTENTION_CUES:
+        out.append("intention_cue")
+    if cls in _TO_CLASSES and text[:3].lower() == "to " and len(text.split()) >= 3:
+        return out
+    if len(text.split()) < 3:
+        out.append("short")
+    if _NOT_A_CLAIM.match(text):
+        out.append("not_a_claim")
+    return out
+
+
+def crf_proposals(
     ctx: DocContext,
-    claims: list[Claim],
     model_dir: str,
     rmarks: list[str] | None = None,
     *,
     filters: bool = False,
-    prefer_crf: bool = False,
-) -> list[Claim]:
-    """``claims`` plus the CRF's proposals that overlap none of them (``prefer_crf``: the
-    proposals replace the rule claims they overlap)."""
+    span_bias: float = 0.0,
+) -> list[tuple[Claim, list[str]]]:
+    """Every CRF proposal with the names of the hybrid filters it fails (empty: kept;
+    ``filters`` False: no filter is evaluated and run-together sources are kept)."""
     model = load_model(model_dir)
     marks = cue_marks(ctx)
     starts = [t.start for t in ctx.toks]
-    props: list[Claim] = []
+    out: list[tuple[Claim, list[str]]] = []
     text = ctx.text
     for ps, pe in ctx.paragraphs:
         a, b = bisect.bisect_left(starts, ps), bisect.bisect_left(starts, pe)
         if b <= a or not any(marks[i] or ctx.tok_quote[i] >= 0 for i in range(a, b)):
             continue
-        tags = model.tag(featurize(ctx, a, b, marks, rmarks), SPAN_BIAS if filters else 0.0)
+        tags = model.tag(featurize(ctx, a, b, marks, rmarks), span_bias)
         spans = spans_from_tags(tags, a)
         for cs, ce in spans["C"]:
             s, e = ctx.char_span(cs, ce)
             s, e = _trim(text, s, e)
             cue = _nearest(spans["Q"], cs, ce)
-            if e - s < 3 or cue is None or (filters and marks[cs].startswith("I")):
-                continue  # (a content cannot start inside a cue phrase: "point | the finger")
+            if e - s < 3 or cue is None:
+                continue
+            reasons: list[str] = []
             cls = marks[cue[0]][1:] if marks[cue[0]] else "speech"
             cue_low = " ".join(ctx.lows[cue[0] : cue[1]])
-            if filters:
-                cls = cue_class(cue_low, text[s:e], cls)
-                if address_only(cue_low, text[s:e]) or not keep_proposal(text[s:e], cue_low, cls):
-                    continue
             src = _nearest(spans["S"], cs, ce)
-            if filters and (src is None or ctx.lows[src[0]] in ("you", "we", "one")):
-                continue  # no source, or the author's "you"/"we": the author's own words
             cue_ch = ctx.char_span(*cue)
             src_ch = ctx.char_span(*src) if src else None
-            if filters and source_too_far(cue_ch, src_ch):
-                # not this cue's source: the subject just before the cue, else no claim
-                src = _subject_before(ctx, cue[0])
+            if filters:
+                # (a content cannot start inside a cue phrase: "point | the finger")
+                if marks[cs].startswith("I"):
+                    reasons.append("inside_cue")
+                cls = cue_class(cue_low, text[s:e], cls)
+                if address_only(cue_low, text[s:e]):
+                    reasons.append("address_cue")
+                reasons += proposal_reasons(text[s:e], cue_low, cls)
+                # no source, or the author's "you"/"we": the author's own words
                 if src is None:
-                    continue
-                src_ch = ctx.char_span(*src)
-            if filters and src is not None and src[1] <= cue[0]:
-                src = _last_unit(ctx, src)
-                src_ch = ctx.char_span(*src)
-            if filters and content_too_far(cue_ch, (s, e)):
-                continue  # a content far from its cue: not this cue's attribution
+                    reasons.append("no_source")
+                elif ctx.lows[src[0]] in ("you", "we", "one"):
+                    reasons.append("author_source")
+                if source_too_far(cue_ch, src_ch):
+                    # not this cue's source: the subject just before the cue, else no claim
+                    src = _subject_before(ctx, cue[0])
+                    if src is None:
+                        reasons.append("source_too_far")
+                    else:
+                        src_ch = ctx.char_span(*src)
+                if src is not None and src[1] <= cue[0]:
+                    src = _last_unit(ctx, src)
+                    src_ch = ctx.char_span(*src)
+                if content_too_far(cue_ch, (s, e)):
+                    reasons.append("content_too_far")  # not this cue's attribution
             opened = s > 0 and text[s - 1] in QUOTE_CHARS
             closed = e < len(text) and text[e] in QUOTE_CHARS
             inner = any(ch in QUOTE_CHARS for ch in text[s:e])
@@ -206,7 +236,15 @@ def crf_claims(
             claim.extra["blame_ok"] = bool(
                 src and gap <= 10 and any(marks[k] for k in range(cue[0], cue[1]))
             )
-            props.append(claim)
+            out.append((claim, reasons))
+    return out
+
+
+def merge_proposals(
+    claims: list[Claim], props: list[Claim], *, prefer_crf: bool = False
+) -> list[Claim]:
+    """``claims`` plus the proposals that overlap none of them (``prefer_crf``: the
+    proposals replace the rule claims they overlap)."""
     if prefer_crf:
         out = [c for c in claims if not any(_overlaps(c.content, p.content) for p in props)]
         out += props
@@ -217,6 +255,28 @@ def crf_claims(
                 out.append(p)
     out.sort(key=lambda c: c.content)
     return out
+
+
+def crf_claims(
+    ctx: DocContext,
+    claims: list[Claim],
+    model_dir: str,
+    rmarks: list[str] | None = None,
+    *,
+    filters: bool = False,
+    prefer_crf: bool = False,
+) -> list[Claim]:
+    """``claims`` plus the CRF's proposals that overlap none of them and pass the hybrid
+    filters (``filters``; ``prefer_crf``: the proposals replace the rule claims they
+    overlap)."""
+    props = [
+        c
+        for c, reasons in crf_proposals(
+            ctx, model_dir, rmarks, filters=filters, span_bias=SPAN_BIAS if filters else 0.0
+        )
+        if not any(r not in DISABLED_FILTERS for r in reasons)
+    ]
+    return merge_proposals(claims, props, prefer_crf=prefer_crf)
 
 
 def _last_unit(ctx: DocContext, src: tuple[int, int]) -> tuple[int, int]:

@@ -78,6 +78,11 @@ class RuleExtractor:
         self.author = lw("author_pronouns")
         self.that_skip = lw("that_skip")
         self.intransitive = lw("intransitive_starts")
+        self.subordinators = lw("subordinators")
+        tail = self.lex.raw.get("tail_cut") or {}
+        self.tail_words = frozenset([*tail.get("relative", ()), *tail.get("appositive", ())])
+        self.tail_participle = str(tail.get("participle_suffix", ""))
+        self.tail_not_participles = frozenset(tail.get("not_participles", ()))
         self.clause_cut = [tuple(x.split()) for x in self.lex.raw.get("clause_cut", [])]
         self.frame = lw("frame_triggers")
         self.noun_ambiguous = lw("noun_ambiguous")
@@ -408,6 +413,8 @@ class RuleExtractor:
             if t.text == ";":
                 return k
             if stop_at_comma and t.text == ",":
+                return k
+            if t.text == "," and k > start_tok + 2 and k + 1 < b and self._tail_cut(k + 1):
                 return k
             if (
                 t.text == ","
@@ -768,7 +775,7 @@ class RuleExtractor:
             # quote follows ("X commented on the situation." + paragraph + "X, analyst")
             self._block_quote(si, c0, c1, cls, cue, src, signed_only=True)
             return
-        end = self._content_end(si, start)
+        end = self._content_end(si, start, stop_at_comma=self._subordinate(si, c0, src))
         # a cue whose clause is only the source or a single word is not an attribution
         n_words = sum(1 for x in range(start, end) if ctx.toks[x].alpha)
         if n_words < 1 or (n_words < 2 and cls not in ("accuse", "directive", "commissive")):
@@ -782,6 +789,38 @@ class RuleExtractor:
         if cls == "belief":
             score -= 0.2
         self._clause_claim(si, start, end, cue, cls, src, rule, score)
+
+    def _tail_cut(self, k: int) -> bool:
+        """Whether the token ``k`` after a comma opens the author's addition to a
+        reported clause, where the clause ends (lexicon key ``tail_cut``): a
+        non-restrictive relative clause about a person or place (", who ..."), an
+        appositive (", a longstanding provision"), a participle adjunct (", conceding the
+        race"). Not ", which": "..., which is why ..." often continues the claim."""
+        ctx = self.ctx
+        low = ctx.lows[k]
+        if low in self.tail_words:
+            return True
+        suffix = self.tail_participle
+        return bool(
+            suffix
+            and low.endswith(suffix)
+            and ctx.toks[k].alpha
+            and not ctx.toks[k].cap
+            and low not in self.tail_not_participles
+        )
+
+    def _subordinate(self, si: int, c0: int, src: tuple[int, int] | None) -> bool:
+        """Whether the cue at ``c0`` (with its source before it) stands in a subordinate
+        or relative clause ("While the party says X, Y", "Since June, when he asked X to
+        ..., Y", "Mr. Guerrero, who described himself as X, said ..."): its reported
+        clause ends at the next comma, where the main clause resumes (lexicon key
+        ``subordinators``)."""
+        if not self.subordinators:
+            return False
+        ctx = self.ctx
+        a = ctx.sent_tok[si][0]
+        k = src[0] - 1 if src is not None and src[1] <= c0 else self._skip_aux_back(a, c0 - 1)
+        return k >= a and ctx.lows[k] in self.subordinators
 
     def _block_quote(
         self,
@@ -872,24 +911,42 @@ class RuleExtractor:
             colon = ctx.toks[b - 1]
             claim = Claim((s, e), "direct", (colon.start, colon.end), cls, None, si, "message", 0.5)
             # the group named by the introducing sentence ("the Islamic State posted new
-            # threats:") is the source; else the block's own mention of the group it
-            # names most often (the message signs itself)
+            # threats:") is the source; else the speaker is the group the block names
+            # most often, and its mention is the source only where the message signs
+            # itself (a line of the block that is just the name): a mention inside a
+            # sentence of the message ("Stop torturing Islamic State prisoners") is not
+            # who speaks, as written (source null, speaker kept)
             intro = self._message_author(a, b - 1)
-            src: tuple[int, int] | None
+            src: tuple[int, int] | None = None
             if intro is not None:
                 src, claim.speaker = (intro.start, intro.end), intro.canon
             elif counts:
                 claim.speaker = max(counts, key=lambda k: (counts[k], -len(k)))
                 own = [m for m in ctx.mentions_in(ta, tb) if m.canon == claim.speaker]
-                src = (own[0].start, own[0].end) if own else None
-            else:
-                src = None
+                sig = [m for m in own if self._signature(m)]
+                src = (sig[-1].start, sig[-1].end) if sig else None
+                claim.extra["keep_speaker"] = True
             if claim.speaker:
                 claim.speaker_type = "ORG"
             if src is not None:
                 claim.source, claim.source_toks = self._chars(*src), src
                 claim.extra["keep_speaker"] = True
             self._add(claim)
+
+    def _signature(self, m: Mention, extra: int = 2) -> bool:
+        """Whether a mention stands as a signature: its paragraph holds the mention and
+        at most ``extra`` other word tokens ("— Islamic State", "Signed: the Northern
+        Front")."""
+        ctx = self.ctx
+        ps, pe = ctx.paragraphs[ctx.sent_para[ctx.sent_of_tok(m.start)]]
+        a, b = ctx.tok_index(ps), ctx.tok_index(pe)
+        dets = self.dets
+        others = [
+            i
+            for i in range(a, b)
+            if not (m.start <= i < m.end) and ctx.toks[i].alpha and ctx.lows[i] not in dets
+        ]
+        return len(others) <= extra
 
     def _message_author(self, a: int, b: int) -> Mention | None:
         """The organisation or group that an introducing sentence (tokens [a, b)) names

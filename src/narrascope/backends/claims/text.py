@@ -17,6 +17,26 @@ CLOSERS = '”»"›“'
 QUOTE_CHARS = frozenset('“”«»„"‹›')
 
 
+# two apostrophes as a double quotation mark (''like this'', a newspaper convention)
+_TWO_APOSTROPHES = re.compile(r"(?<!')''(?!')")
+
+
+def normalize_quotes(text: str) -> str:
+    """``text`` with each pair of apostrophes used as a quotation mark replaced by a
+    curly mark and a space, offsets unchanged: an opening pair (after a space, a
+    bracket or a dash, or at the start) becomes " “", a closing pair "” ". The stage
+    reads this text; spans are still cut from the document's own text."""
+    if "''" not in text:
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        i = m.start()
+        prev = text[i - 1] if i > 0 else " "
+        return " “" if prev.isspace() or prev in "([—–-/" else "” "
+
+    return _TWO_APOSTROPHES.sub(repl, text)
+
+
 @dataclass(slots=True)
 class Tok:
     text: str
