@@ -159,6 +159,11 @@ def test_russian_statement_without_an_act_accuses_nobody() -> None:
             "The analyst notes that the army was exhausted, which is why it retreated.",
             "the army was exhausted, which is why it retreated",
         ),
+        # "As X said <adverbial>, CLAUSE": the clause after the comma
+        (
+            "As David Byler said in December, the delegates will be chosen in July.",
+            "the delegates will be chosen in July",
+        ),
         # a main-clause cue keeps its clause whole
         (
             "The minister said the plan is fair, and the vote will take place in May.",

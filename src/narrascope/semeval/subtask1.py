@@ -150,19 +150,20 @@ def predict_rows(
     text: str, language: str, rows: list[MentionRow], *, model: Any = None
 ) -> list[MentionRow]:
     """Predict main and fine roles for the given mentions of one article (in place)."""
-    from ..backends.framing.features import featurize_article
-    from ..backends.framing.model import decode, load_cached
+    from ..backends.framing.features import canonical_key, entity_side
+    from ..backends.framing.model import decode, featurize_for, load_cached
     from ..train.framing import entity_smooth, sentences_of
 
     m = model if model is not None else load_cached(None)
     spans = [(r.start, r.end) for r in rows]
-    X = featurize_article(text, language, sentences_of(text, language), spans, **m.feature_kwargs())
+    X, narr = featurize_for(m, text, language, sentences_of(text, language), spans)
     Pm, Pf = m.predict_proba(X)
-    keys = [(0, r.mention.lower().strip()) for r in rows]
+    keys = [(0, canonical_key(r.mention, language)) for r in rows]
     Pm = entity_smooth(Pm, keys, m.entity_mix)
     Pf = entity_smooth(Pf, keys, m.entity_mix)
     for i, r in enumerate(rows):
-        main, _, fine = decode(Pm[i], Pf[i], second_ratio=m.second_ratio, fine_mix=m.fine_mix)
+        pm = m.main_proba(Pm[i], Pf[i], narr, [entity_side(r.mention, language)])[0]
+        main, _, fine = decode(pm, Pf[i], second_ratio=m.second_ratio)
         r.main_role, r.fine_roles = main, [f for f, _ in fine]
     return rows
 

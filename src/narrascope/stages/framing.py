@@ -17,6 +17,10 @@ removed from the output; they are kept only when the model casts them as Innocen
 P(framed) >= ``group_threshold`` (lower than for names: SemEval gold rarely annotates
 common nouns, so the framed head under-scores them).
 
+Mentions are decoded with the model's stacker when it has one (the article's predicted
+narratives crossed with the entity's side re-decide the main role; see
+``backends/framing/model.py``), else with ``fine_mix``.
+
 Cost: the model scores at most ``max_mentions`` (default 8) mentions per entity, the
 first ones in the text; further mentions take the entity's role.
 """
@@ -27,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from ..backends.framing.features import featurize_article
-from ..backends.framing.model import MAIN_ROLES, RoleModel, decode, load_cached
+from ..backends.framing.features import entity_side
+from ..backends.framing.model import MAIN_ROLES, RoleModel, featurize_for, load_cached
 from ..document import Document
 from ..registry import stages
 from .base import Stage
@@ -81,10 +85,9 @@ class LinearFraming(Stage):
         sel = sorted(
             i for ent in ents for i in (ent["mentions"][:limit] if limit else ent["mentions"])
         )
-        X = featurize_article(
-            doc.text, lang, sents, [(spans[i].start, spans[i].end) for i in sel],
-            **model.feature_kwargs(),
-        )  # fmt: skip
+        X, narr = featurize_for(
+            model, doc.text, lang, sents, [(spans[i].start, spans[i].end) for i in sel]
+        )
         pm, pf, fr = model.predict_all(X)
         n = len(spans)
         Pm = np.zeros((n, pm.shape[1]))
@@ -94,7 +97,6 @@ class LinearFraming(Stage):
         framed[sel] = fr if fr is not None else 1.0
         thr = self.threshold
         mix = model.entity_mix
-        fmix = model.fine_mix
         drop: set[str] = set()
         for ent in ents:
             all_idx = list(ent["mentions"])
@@ -111,7 +113,8 @@ class LinearFraming(Stage):
                 if int(np.argmax(em)) != MAIN_ROLES.index("Innocent"):
                     e_framed = 0.0
                 e_thr = min(thr, self.group_threshold)
-            e_decoded = decode(em, ef, second_ratio=model.second_ratio, fine_mix=fmix)
+            side = entity_side(str(ent.get("name", "")), lang)
+            e_decoded = model.decode(em, ef, narr, side)
             for i in all_idx:
                 sp = spans[i]
                 if framed[i] < 0 and e_framed >= e_thr:  # not scored: the entity's role
@@ -120,10 +123,9 @@ class LinearFraming(Stage):
                         role_score=round(e_decoded[1] * e_framed, 4),
                     )  # fmt: skip
                 elif framed[i] >= e_thr and e_framed >= e_thr:
-                    role, score, fine = decode(
-                        (1 - mix) * Pm[i] + mix * em, (1 - mix) * Pf[i] + mix * ef,
-                        second_ratio=model.second_ratio, fine_mix=fmix,
-                    )  # fmt: skip
+                    role, score, fine = model.decode(
+                        (1 - mix) * Pm[i] + mix * em, (1 - mix) * Pf[i] + mix * ef, narr, side
+                    )
                     sp.attrs.update(
                         main_role=role, fine_roles=[f for f, _ in fine],
                         role_score=round(score * float(framed[i]), 4),

@@ -12,7 +12,14 @@ multinomial logistic regression for the main role, and one for the 22 fine roles
 whose probabilities are restricted to the children of the predicted main role. The
 top fine role is always given; a second one when its probability relative to the first
 passes ``second_ratio`` (tuned on out-of-fold predictions). Mentions of the same
-entity string in an article share part of their probabilities (``entity_mix``).
+entity in an article (``canonical_key``: gazetteer id, else the lower-cased string)
+share part of their probabilities (``entity_mix``).
+
+Optional stacker (``stack``): a document-level head predicts the article's coarse
+narratives (subtask-2 labels of the same training release) from its bag of words, and a
+small multinomial logistic regression re-decides the main role from the linear heads'
+log probabilities, those narrative probabilities and their cross with the entity's side
+(RU / UA / WEST / ...). It is fit on out-of-fold scores and kept only when CV improves.
 scikit-learn is needed here only; inference is numpy/scipy.
 """
 
@@ -31,7 +38,13 @@ import numpy as np
 from scipy import sparse
 
 from .. import __version__
-from ..backends.framing.features import featurize_article
+from ..backends.framing.features import (
+    article_features,
+    canonical_key,
+    doc_row,
+    entity_side,
+    featurize_article,
+)
 from ..backends.framing.model import (
     FINE_ROLES,
     MAIN_ROLES,
@@ -39,11 +52,12 @@ from ..backends.framing.model import (
     decode,
     default_model_dir,
     feature_kwargs,
+    stack_features,
 )
 from ..document import SCHEMA_VERSION
 from ..errors import MissingExtraError
 from ..semeval.framing_metrics import exact_match_ratio, main_role_accuracy
-from ..semeval.subtask1 import Article, load_train
+from ..semeval.subtask1 import Article, default_data_dir, load_train, read_text
 from ..stages.segment import paragraph_offsets, sentence_offsets
 
 LICENCE = (
@@ -60,9 +74,11 @@ class Matrix:
     groups: np.ndarray  # article index
     lang: np.ndarray  # language code per row
     evaluate: np.ndarray  # bool: row from train/ (not the extra RU release)
-    entity_key: list[tuple[int, str]]  # (article index, lower-cased mention)
+    entity_key: list[tuple[int, str]]  # (article index, canonical_key of the mention)
     X_neg: sparse.csr_matrix  # unframed candidate mentions (for the "framed" head)
     neg_groups: np.ndarray
+    article_ids: list[str]  # per row
+    sides: list[str]  # per row: the gazetteer side of the mention (RU, UA, WEST, ...)
 
 
 def sentences_of(text: str, language: str) -> list[tuple[int, int]]:
@@ -118,6 +134,8 @@ def negative_spans(
 
 def build_matrix(articles: Sequence[Article], *, bits: int, **feat_kw: Any) -> Matrix:
     blocks, mains, fines, groups, langs, evals, keys = [], [], [], [], [], [], []
+    ids: list[str] = []
+    sides: list[str] = []
     neg_blocks, neg_groups = [], []
     for ai, art in enumerate(articles):
         rows = [r for r in art.mentions if r.main_role in MAIN_ROLES]
@@ -143,7 +161,9 @@ def build_matrix(articles: Sequence[Article], *, bits: int, **feat_kw: Any) -> M
             groups.append(ai)
             langs.append(art.language)
             evals.append(art.source == "train")
-            keys.append((ai, r.mention.lower().strip()))
+            keys.append((ai, canonical_key(r.mention, lang)))
+            ids.append(art.id)
+            sides.append(entity_side(r.mention, lang))
     return Matrix(
         sparse.vstack(blocks).tocsr(),
         np.array(mains),
@@ -154,6 +174,8 @@ def build_matrix(articles: Sequence[Article], *, bits: int, **feat_kw: Any) -> M
         keys,
         sparse.vstack(neg_blocks).tocsr(),
         np.array(neg_groups),
+        ids,
+        sides,
     )
 
 
@@ -326,6 +348,106 @@ def evaluate(
     return out
 
 
+# -- document narratives and the stacker ---------------------------------------------
+@dataclass
+class NarrativeDocs:
+    """Articles with subtask-2 (narrative) annotations: hashed ``D=`` rows and the
+    multi-hot coarse narratives (``URW: ...``, ``CC: ...``, ``Other``)."""
+
+    ids: list[str]
+    X: sparse.csr_matrix
+    Y: np.ndarray
+    classes: list[str]
+
+
+def load_narrative_docs(data_dir: Path | None, *, bits: int) -> NarrativeDocs:
+    """All training articles with subtask-2 annotations (``train/<L>`` first, then the
+    reconstructed Russian release for articles ``train/RU`` lacks)."""
+    data_dir = data_dir or default_data_dir()
+    labels: dict[str, set[str]] = {}
+    where: dict[str, tuple[Path, str]] = {}
+    dirs = sorted((data_dir / "train").glob("*/subtask-2-annotations.txt"))
+    dirs += sorted(
+        (data_dir / "train_RU_19Jan2025_reconstructed").glob("*/subtask-2-annotations.txt")
+    )
+    for ann in dirs:
+        with open(ann, encoding="utf-8", newline="") as f:
+            for line in f:
+                cols = line.rstrip("\r\n").split("\t")
+                if len(cols) < 2 or cols[0] in labels:
+                    continue
+                doc = ann.parent / "raw-documents" / cols[0]
+                if not doc.exists():
+                    continue
+                labels[cols[0]] = {n.strip() for n in cols[1].split(";") if n.strip()}
+                where[cols[0]] = (doc, ann.parent.name.lower())
+    ids = sorted(labels)
+    classes = sorted({n for v in labels.values() for n in v})
+    rows = []
+    for aid in ids:
+        path, lang = where[aid]
+        rows.append(doc_row(article_features(read_text(path), lang, []), bits))
+    Y = np.array([[c in labels[a] for c in classes] for a in ids], dtype=np.int8)
+    return NarrativeDocs(ids, sparse.vstack(rows).tocsr(), Y, classes)
+
+
+def fit_narratives(
+    X: sparse.csr_matrix, Y: np.ndarray, *, C: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """One binary logistic regression per narrative over the article rows; a narrative
+    with fewer than 2 positives gets its base rate as a constant."""
+    LogisticRegression = _sklearn_lr()
+    used = _used_columns(X, 2)
+    Xu = X[:, used]
+    W = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
+    b = np.zeros(Y.shape[1], dtype=np.float32)
+    for j in range(Y.shape[1]):
+        pos = int(Y[:, j].sum())
+        if pos < 2 or pos > len(Y) - 2:
+            rate = min(max(pos / max(1, len(Y)), 1e-3), 1 - 1e-3)
+            b[j] = np.log(rate / (1 - rate))
+            continue
+        clf = LogisticRegression(C=C, max_iter=1000, solver="liblinear").fit(Xu, Y[:, j])
+        W[used, j] = clf.coef_[0]
+        b[j] = clf.intercept_[0]
+    return W, b
+
+
+def fit_stack(X: np.ndarray, y: np.ndarray, *, C: float) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression of the main role over :func:`stack_features`."""
+    LogisticRegression = _sklearn_lr()
+    m = LogisticRegression(C=C, max_iter=3000).fit(X, y)
+    W = np.zeros((X.shape[1], len(MAIN_ROLES)), dtype=np.float32)
+    b = np.full(len(MAIN_ROLES), -30.0, dtype=np.float32)
+    if len(m.classes_) == 2:  # binary: one logit for the second class against the first
+        b[m.classes_[0]] = 0.0
+        W[:, m.classes_[1]] = m.coef_[0]
+        b[m.classes_[1]] = m.intercept_[0]
+    else:
+        W[:, m.classes_] = m.coef_.T
+        b[m.classes_] = m.intercept_
+    return W, b
+
+
+def row_narratives(
+    mat: Matrix, docs: NarrativeDocs, folds: Sequence[tuple[np.ndarray, np.ndarray]], *, C: float
+) -> np.ndarray:
+    """Out-of-fold narrative probabilities of each row's article: for each fold, the
+    narrative head is fit on every annotated article outside the fold's articles."""
+    pos = {a: i for i, a in enumerate(docs.ids)}
+    row_doc = np.array([pos.get(a, -1) for a in mat.article_ids])
+    out = np.zeros((len(row_doc), len(docs.classes)))
+    for _, te in folds:
+        test_docs = set(row_doc[te].tolist()) - {-1}
+        keep = np.array([i not in test_docs for i in range(len(docs.ids))])
+        W, b = fit_narratives(docs.X[keep], docs.Y[keep], C=C)
+        sel = te[row_doc[te] >= 0]
+        if len(sel):
+            out[sel] = _sigmoid(np.asarray(docs.X[row_doc[sel]] @ W) + b)
+        out[te[row_doc[te] < 0]] = _sigmoid(b)  # an article without annotations: priors
+    return out
+
+
 DEFAULTS: dict[str, Any] = {
     "bits": 19,
     "C_main": 1.0,
@@ -339,6 +461,9 @@ DEFAULTS: dict[str, Any] = {
     "lang_weight": 0.5,  # value of the per-language copy of a feature
     "feature_set": 2,
     "fine_mix": 0.25,  # share of fine-role probabilities (summed per main role)
+    "stack": False,  # narrative x side stacker over the linear heads (kept if CV improves)
+    "C_narr": 10.0,
+    "C_stack": 1.0,
 }
 
 
@@ -358,20 +483,32 @@ def cross_validate(
     params: dict[str, Any] | None = None,
     tune: bool = False,
     oof_out: Path | None = None,
+    oof_in: Path | None = None,
 ) -> dict[str, Any]:
     """Per-language CV figures (GroupKFold by article) of the recipe.
 
     With ``tune`` the decoding parameters (``entity_mix``, ``second_ratio``,
     ``fine_mix``) are chosen on the out-of-fold predictions and returned with the
-    figures.
+    figures. ``oof_in`` reuses the out-of-fold scores saved by an earlier run with the
+    same features and C values (``oof_out``) instead of refitting the heads. With
+    ``stack`` the narrative x side stacker is cross-validated on the same folds and kept
+    (``params["stack"]``) only when it raises the mean main-role accuracy and keeps the
+    mean EMR >= 0.30; its weights fit on all out-of-fold scores are returned under
+    ``"_stack"`` (not JSON; :func:`train` stores them).
     """
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
     mat = build_matrix(articles, **feature_kwargs(p))
-    oof = oof_probs(
-        mat, folds=folds, C_main=p["C_main"], C_fine=p["C_fine"], C_framed=p["C_framed"],
-        balanced=p["balanced"],
-    )  # fmt: skip
+    if oof_in is not None:
+        with np.load(oof_in, allow_pickle=False) as z:
+            if not np.array_equal(z["y"], mat.main):
+                raise ValueError(f"{oof_in}: out-of-fold scores of other training rows")
+            oof = {k: z[k] for k in ("main", "fine", "framed_pos", "framed_neg")}
+    else:
+        oof = oof_probs(
+            mat, folds=folds, C_main=p["C_main"], C_fine=p["C_fine"], C_framed=p["C_framed"],
+            balanced=p["balanced"],
+        )  # fmt: skip
     Pm, Pf = oof["main"], oof["fine"]
     if oof_out is not None:  # cache for cheap experiments on the decoding
         np.savez_compressed(
@@ -399,12 +536,51 @@ def cross_validate(
         mat, Pm, Pf, entity_mix=p["entity_mix"], second_ratio=p["second_ratio"],
         fine_mix=p["fine_mix"],
     )  # fmt: skip
-    return {
+    out: dict[str, Any] = {
         "folds": folds,
         "params": p,
         "per_language": res,
         "framed_detection": {"threshold": round(thr, 3), **framed_metrics},
     }
+    if p.get("stack"):
+        out.update(_cross_validate_stack(data_dir, mat, Pm, Pf, p, res, folds=folds))
+    return out
+
+
+def _cross_validate_stack(
+    data_dir: Path | None,
+    mat: Matrix,
+    Pm: np.ndarray,
+    Pf: np.ndarray,
+    p: dict[str, Any],
+    linear: dict[str, dict[str, float]],
+    *,
+    folds: int,
+) -> dict[str, Any]:
+    """The stacker's CV figures on the folds of :func:`oof_probs`; sets ``p["stack"]``."""
+    from sklearn.model_selection import GroupKFold
+
+    splits = list(
+        GroupKFold(n_splits=folds, shuffle=True, random_state=0).split(mat.X, mat.main, mat.groups)
+    )
+    docs = load_narrative_docs(data_dir, bits=int(p["bits"]))
+    N = row_narratives(mat, docs, splits, C=p["C_narr"])
+    PmS = entity_smooth(Pm, mat.entity_key, p["entity_mix"])
+    PfS = entity_smooth(Pf, mat.entity_key, p["entity_mix"])
+    Xs = stack_features(PmS, PfS, N, mat.sides)
+    Ps = np.zeros_like(Pm)
+    for tr, te in splits:
+        W, b = fit_stack(Xs[tr], mat.main[tr], C=p["C_stack"])
+        Ps[te] = _softmax(Xs[te] @ W + b)
+    res = evaluate(mat, Ps, PfS, entity_mix=0.0, second_ratio=p["second_ratio"], fine_mix=0.0)
+    gain = res["mean"]["main_role_accuracy"] > linear["mean"]["main_role_accuracy"]
+    p["stack"] = bool(gain and res["mean"]["exact_match_ratio"] >= 0.30)
+    out: dict[str, Any] = {"per_language_linear": linear, "per_language_stack": res}
+    if p["stack"]:
+        out["per_language"] = res
+        W, b = fit_stack(Xs, mat.main, C=p["C_stack"])
+        out["_stack"] = {"W": W, "b": b}
+    return out
 
 
 def train(
@@ -413,8 +589,11 @@ def train(
     *,
     params: dict[str, Any] | None = None,
     cv_metrics: dict[str, Any] | None = None,
+    stack: dict[str, np.ndarray] | None = None,
 ) -> Path:
-    """Fit on all training data and write ``weights.npz`` + ``meta.json``."""
+    """Fit on all training data and write ``weights.npz`` + ``meta.json``; with
+    ``stack`` (the stacker fit on out-of-fold scores by :func:`cross_validate`) also
+    the document narrative head, fit on every narrative-annotated article."""
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
     mat = build_matrix(articles, **feature_kwargs(p))
@@ -423,6 +602,20 @@ def train(
     )
     Wd, bd = fit_framed(mat.X, mat.X_neg, C=p["C_framed"])
     model = RoleModel.from_dense(Wm, bm, Wf, bf, W_framed=Wd, b_framed=bd, **p)
+    narr_info: dict[str, Any] = {}
+    if p.get("stack") and stack is not None:
+        docs = load_narrative_docs(data_dir, bits=int(p["bits"]))
+        Wn, bn = fit_narratives(docs.X, docs.Y, C=p["C_narr"])
+        model.set_stack(Wn, bn, stack["W"], stack["b"], docs.classes)
+        h = hashlib.sha256()
+        for aid, row in zip(docs.ids, docs.Y, strict=True):
+            h.update(f"{aid}:{''.join(map(str, row.tolist()))}".encode())
+        narr_info = {
+            "narrative_articles": len(docs.ids),
+            "narratives_digest": "sha256:" + h.hexdigest()[:32],
+        }
+    else:
+        p["stack"] = False
     out = Path(out_dir) if out_dir else default_model_dir()
     meta = {
         "name": "framing.linear.v1",
@@ -435,6 +628,7 @@ def train(
             "articles": len(articles),
             "mentions": int(mat.X.shape[0]),
             "digest": data_digest(articles),
+            **narr_info,
         },
         "params": p,
         "cv_metrics": cv_metrics,
@@ -455,17 +649,23 @@ def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin 
     ap.add_argument("--params", type=str, default="{}", help="JSON overrides of DEFAULTS")
     ap.add_argument("--no-cv", action="store_true", help="train with DEFAULTS, skip tuning")
     ap.add_argument("--oof", type=Path, default=None, help="save out-of-fold scores (.npz)")
+    ap.add_argument(
+        "--oof-in", type=Path, default=None, help="reuse out-of-fold scores saved by --oof"
+    )
     args = ap.parse_args(argv)
     params = json.loads(args.params)
     if args.command == "train" and args.no_cv:
         print(f"wrote {train(args.data, args.out, params=params)}")
     else:
         res = cross_validate(
-            args.data, folds=args.folds, params=params, tune=True, oof_out=args.oof
-        )
+            args.data, folds=args.folds, params=params, tune=True, oof_out=args.oof,
+            oof_in=args.oof_in,
+        )  # fmt: skip
+        stack = res.pop("_stack", None)
         print(json.dumps(res, indent=2))
         if args.command == "train":
-            print(f"wrote {train(args.data, args.out, params=res['params'], cv_metrics=res)}")
+            out = train(args.data, args.out, params=res["params"], cv_metrics=res, stack=stack)
+            print(f"wrote {out}")
 
 
 def attach_cv(model_dir: Path, cv_result: dict[str, Any]) -> None:

@@ -43,6 +43,9 @@ EPOCHS = 5
 #: inverse L2 strength of its logistic regressions.
 STACK_INPUT = "logit"
 STACK_C = 1.0
+#: Per-language thresholds are shrunk towards the pooled ones: this weight on the
+#: language's own thresholds, the rest on the pooled thresholds (round 5; 1.0 before).
+THRESHOLD_SHRINK = 0.75
 SPAN_LEXICON_TECHNIQUES = ("Loaded_Language", "Name_Calling-Labeling")
 #: Techniques whose cue-lexicon hits are extra stacker inputs (round 3).
 STACK_CUE_FEATURES = SPAN_LEXICON_TECHNIQUES
@@ -451,29 +454,52 @@ def cross_val_proba(
     )  # fmt: skip
 
 
-def cross_fitted_predictions(cv: CVResult) -> np.ndarray:
+def language_thresholds(
+    proba: np.ndarray,
+    y: np.ndarray,
+    langs: np.ndarray,
+    *,
+    shrink: float = THRESHOLD_SHRINK,
+) -> dict[str, list[float]]:
+    """Pooled thresholds (key ``"*"``) and per-language thresholds shrunk towards them.
+
+    Each language's thresholds are ``shrink * t_lang + (1 - shrink) * t_pooled``, where
+    ``t_lang`` is tuned on that language's rows and ``t_pooled`` on all rows (both with
+    tune_thresholds). ``shrink=1`` keeps the per-language thresholds (models up to round
+    4), ``shrink=0`` gives every language the pooled ones."""
+    if not 0.0 <= shrink <= 1.0:
+        raise ValueError(f"shrink must lie in [0, 1], got {shrink}")
+    pooled = tune_thresholds(proba, y)
+    out = {}
+    for lang in np.unique(langs):
+        m = langs == lang
+        own = tune_thresholds(proba[m], y[m])
+        out[str(lang)] = (shrink * own + (1.0 - shrink) * pooled).tolist()
+    out["*"] = pooled.tolist()
+    return out
+
+
+def cross_fitted_predictions(cv: CVResult, *, shrink: float = THRESHOLD_SHRINK) -> np.ndarray:
     """Binary OOF predictions; thresholds for fold k are tuned on the other folds only."""
     pred = np.zeros(cv.proba.shape, bool)
     langs = cv.corpus.langs
     for k in np.unique(cv.fold_of_row):
-        te = cv.fold_of_row == k
+        thr = fold_thresholds(cv, int(k), shrink=shrink)
         for lang in np.unique(langs):
-            lt = langs == lang
-            tr = lt & ~te
-            thr = tune_thresholds(cv.proba[tr], cv.corpus.y[tr])
-            pred[lt & te] = cv.proba[lt & te] >= thr
+            m = (cv.fold_of_row == k) & (langs == lang)
+            pred[m] = cv.proba[m] >= np.asarray(thr[str(lang)])
     return pred
 
 
-def fold_thresholds(cv: CVResult, k: int) -> dict[str, list[float]]:
-    """Per-language (and pooled) thresholds tuned on the OOF rows of folds other than k."""
+def fold_thresholds(
+    cv: CVResult, k: int, *, shrink: float = THRESHOLD_SHRINK
+) -> dict[str, list[float]]:
+    """Per-language (shrunk) and pooled thresholds tuned on the OOF rows of folds other
+    than k (see language_thresholds)."""
     other = cv.fold_of_row != k
-    out = {}
-    for lang in np.unique(cv.corpus.langs):
-        m = other & (cv.corpus.langs == lang)
-        out[str(lang)] = tune_thresholds(cv.proba[m], cv.corpus.y[m]).tolist()
-    out["*"] = tune_thresholds(cv.proba[other], cv.corpus.y[other]).tolist()
-    return out
+    return language_thresholds(
+        cv.proba[other], cv.corpus.y[other], cv.corpus.langs[other], shrink=shrink
+    )
 
 
 def cross_validate_stage(
@@ -619,10 +645,7 @@ def train_model(
     if thresholds is None:
         thresholds = {}
         if cv is not None:
-            for lang in np.unique(cv.corpus.langs):
-                m = cv.corpus.langs == lang
-                thresholds[str(lang)] = tune_thresholds(cv.proba[m], cv.corpus.y[m]).tolist()
-            thresholds["*"] = tune_thresholds(cv.proba, cv.corpus.y).tolist()
+            thresholds = language_thresholds(cv.proba, cv.corpus.y, cv.corpus.langs)
         else:
             thresholds = {"*": [0.5] * len(labels)}
     return TechniqueModel(

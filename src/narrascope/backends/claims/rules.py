@@ -760,6 +760,11 @@ class RuleExtractor:
                 e_obj = self._np_forward(start, b, 3)
                 if e_obj < b and ctx.toks[e_obj].text in (",", ":"):
                     start = e_obj + 1
+        if not via_comp and self._as_clause(si, c0, src):
+            # "As X said in December, CLAUSE": the reported clause follows the comma
+            comma = next((x for x in range(c1, min(b, c1 + 8)) if ctx.toks[x].text == ","), -1)
+            if comma >= 0 and ctx.tok_quote[comma] < 0:
+                start = comma + 1
         while start < b and ctx.toks[start].text in (",", ":", "—", "–"):
             start += 1
         if start >= b:
@@ -808,6 +813,16 @@ class RuleExtractor:
             and not ctx.toks[k].cap
             and low not in self.tail_not_participles
         )
+
+    def _as_clause(self, si: int, c0: int, src: tuple[int, int] | None) -> bool:
+        """Whether the cue at ``c0`` stands in a sentence-initial "As SOURCE CUE ..."
+        clause ("As the minister said on Monday, ...")."""
+        ctx = self.ctx
+        a = ctx.sent_tok[si][0]
+        if src is None or src[1] > c0:
+            return False
+        k = src[0] - 1
+        return k >= a and ctx.lows[k] == "as" and (k == a or ctx.toks[k - 1].text == ",")
 
     def _subordinate(self, si: int, c0: int, src: tuple[int, int] | None) -> bool:
         """Whether the cue at ``c0`` (with its source before it) stands in a subordinate

@@ -365,6 +365,20 @@ def _set2_features(
         feats["Z=reported"] = z  # in a sentence that reports someone else's words
 
 
+def canonical_key(mention: str, language: str) -> str:
+    """The gazetteer entity a mention resolves to ("Путина", "Putin" -> ``putin``), else
+    the lower-cased mention: the key under which mentions of one article share their
+    role probabilities (``entity_mix``) when no entity stage has merged them."""
+    eid, _ = _resolver(language.lower())(mention.strip())
+    return eid or mention.lower().strip()
+
+
+def entity_side(mention: str, language: str) -> str:
+    """The gazetteer side of the entity a mention resolves to (RU, UA, WEST, GLOBAL,
+    TERROR, OTHER), or NONE."""
+    return str(_resolver(language.lower())(mention.strip())[1])
+
+
 def hash_feature(name: str, mask: int) -> int:
     return zlib.crc32(name.encode("utf-8")) & mask
 
@@ -678,3 +692,34 @@ def featurize_article(
     art = article_features(text, language, sentences)
     rows = [mention_features(art, s, e, feature_set=feature_set, **kw) for s, e in spans]
     return hash_mentions(art, rows, bits, lang_features=lang_features, lang_weight=lang_weight)
+
+
+def featurize_with_doc(
+    text: str,
+    language: str,
+    sentences: Sequence[tuple[int, int]],
+    spans: Sequence[tuple[int, int]],
+    *,
+    bits: int,
+    lang_features: bool = True,
+    lang_weight: float = 1.0,
+    feature_set: int = 1,
+    **kw: Any,
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """:func:`featurize_article` plus the article's own row (its hashed ``D=`` bag of
+    words, no language copy) for document-level heads."""
+    art = article_features(text, language, sentences)
+    rows = [mention_features(art, s, e, feature_set=feature_set, **kw) for s, e in spans]
+    X = hash_mentions(art, rows, bits, lang_features=lang_features, lang_weight=lang_weight)
+    return X, doc_row(art, bits)
+
+
+def doc_row(art: ArticleFeatures, bits: int) -> sparse.csr_matrix:
+    """One-row matrix of the article's hashed ``D=`` block."""
+    idx, val = _hash_block(art, "D", (1 << bits) - 1, None)
+    X = sparse.csr_matrix(
+        (val.astype(np.float32), idx.astype(np.int64), np.array([0, len(idx)], np.int64)),
+        shape=(1, 1 << bits),
+    )
+    X.sum_duplicates()
+    return X

@@ -5,6 +5,13 @@ optional ``framed``: 1 logit "is this mention framed at all"), the non-zero rows
 hashed weight matrix (``{head}_rows`` int32 column ids, ``{head}_W`` float16 weights,
 ``{head}_b`` float32 biases). ``meta.json`` holds the parameters, label lists, training
 data digest, CV metrics and licence. Loading never unpickles (``allow_pickle=False``).
+
+Optional (models from round 5 on): a document-level ``narr`` head (the article's coarse
+narratives, one sigmoid each, over the hashed article bag ``D=`` only) and a dense
+``stack`` (``stack_W``, ``stack_b``): a multinomial logistic regression that re-decides
+the main role from the linear heads' log probabilities, the article's narrative
+probabilities and those crossed with the entity's side (Russia / Ukraine / West ...), so
+that one article's stance can cast one side as villain and the other as victim.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import numpy as np
 from scipy import sparse
 
 from ...errors import ModelError
+from .features import featurize_article, featurize_with_doc
 
 MAIN_ROLES: tuple[str, ...] = ("Protagonist", "Antagonist", "Innocent")
 
@@ -101,6 +109,29 @@ class _Head:
         return np.asarray(Xc @ self.W) + self.b
 
 
+STACK_SIDES: tuple[str, ...] = ("RU", "UA", "WEST", "NONE", "OTHER", "GLOBAL")
+
+
+def stack_features(
+    p_main: np.ndarray, p_fine: np.ndarray, narr: np.ndarray, sides: Sequence[str]
+) -> np.ndarray:
+    """Dense inputs of the stacker, one row per mention: log P(main) (3), log of the
+    fine-role probabilities summed per main role (3), the article's narrative
+    probabilities (k; ``narr`` is one article's vector or one row per mention) and those
+    crossed with the one-hot side of the entity (k x 6; TERROR and other rare sides count
+    as OTHER)."""
+    p_main, p_fine = np.atleast_2d(p_main), np.atleast_2d(p_fine)
+    n = p_main.shape[0]
+    narr = np.asarray(narr, dtype=np.float64)  # one article's (k,) or one row each (n, k)
+    N = narr if narr.ndim == 2 else np.broadcast_to(narr, (n, narr.shape[0]))
+    S = np.zeros((n, len(STACK_SIDES)))
+    for i, side in enumerate(sides):
+        S[i, STACK_SIDES.index(side if side in STACK_SIDES else "OTHER")] = 1.0
+    cross = (N[:, :, None] * S[:, None, :]).reshape(n, -1)
+    logs = np.log(np.clip(np.hstack([p_main, fine_to_main(p_fine)]), 1e-4, 1.0))
+    return np.hstack([logs, N, cross])
+
+
 def feature_kwargs(params: dict[str, Any]) -> dict[str, Any]:
     """Keyword arguments of ``featurize_article`` for a model's (or a recipe's) params.
     Models saved before feature set 2 have neither ``feature_set`` nor ``lang_weight``:
@@ -126,6 +157,10 @@ class RoleModel:
         self.second_ratio = float(params.get("second_ratio", 1.01))
         self.fine_mix = float(params.get("fine_mix", 0.0))
         self.meta: dict[str, Any] = {}
+        self.narr: _Head | None = None  # document-level narrative head (optional)
+        self.stack_W: np.ndarray | None = None  # (n_features, 3) stacker (optional)
+        self.stack_b: np.ndarray | None = None
+        self.narratives: list[str] = list(params.get("narratives", []))
         self._all: _Head | None = None
         self._slices: dict[str, slice] = {}
 
@@ -149,6 +184,51 @@ class RoleModel:
     def feature_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of ``featurize_article`` matching this model's training."""
         return feature_kwargs(self.params)
+
+    def set_stack(
+        self, W_narr: np.ndarray, b_narr: np.ndarray, W_stack: np.ndarray, b_stack: np.ndarray,
+        narratives: Sequence[str],
+    ) -> None:  # fmt: skip
+        """Attach the document narrative head (dense hashed weights) and the stacker."""
+        self.narr = _Head.from_dense(W_narr, b_narr)
+        self.stack_W = np.asarray(W_stack, dtype=np.float32)
+        self.stack_b = np.asarray(b_stack, dtype=np.float32)
+        self.narratives = list(narratives)
+        self.params["narratives"] = list(narratives)
+
+    @property
+    def stacked(self) -> bool:
+        return self.narr is not None and self.stack_W is not None
+
+    def narrative_proba(self, doc_row: sparse.csr_matrix) -> np.ndarray:
+        """The article's narrative probabilities from its hashed ``D=`` row (empty
+        without a narrative head)."""
+        if self.narr is None:
+            return np.zeros(0)
+        z = self.narr.logits(doc_row)[0]
+        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+    def main_proba(
+        self, p_main: np.ndarray, p_fine: np.ndarray, narr: np.ndarray, sides: Sequence[str]
+    ) -> np.ndarray:
+        """Main-role probabilities the decoding uses: the stacker's when the model has
+        one (rows of ``p_main``/``p_fine``, one side per row), else ``fine_mix`` of the
+        fine-role sums mixed into ``p_main``."""
+        p_main, p_fine = np.atleast_2d(p_main), np.atleast_2d(p_fine)
+        if self.stacked:
+            assert self.stack_W is not None and self.stack_b is not None
+            X = stack_features(p_main, p_fine, narr, sides)
+            return softmax(X @ self.stack_W + self.stack_b)
+        if self.fine_mix > 0:
+            return (1 - self.fine_mix) * p_main + self.fine_mix * fine_to_main(p_fine)
+        return p_main
+
+    def decode(
+        self, p_main: np.ndarray, p_fine: np.ndarray, narr: np.ndarray, side: str
+    ) -> tuple[str, float, list[tuple[str, float]]]:
+        """Main role, its probability and the fine roles of one mention or entity."""
+        pm = self.main_proba(p_main, p_fine, narr, [side])[0]
+        return decode(pm, p_fine, second_ratio=self.second_ratio)
 
     # -- inference ------------------------------------------------------------------
     def _combined(self) -> _Head:
@@ -194,6 +274,14 @@ class RoleModel:
             arrays[f"{name}_rows"] = h.rows.astype(np.int32)
             arrays[f"{name}_W"] = h.W.astype(np.float16)
             arrays[f"{name}_b"] = h.b.astype(np.float32)
+        if self.stacked:
+            assert self.narr is not None and self.stack_W is not None
+            assert self.stack_b is not None
+            arrays["narr_rows"] = self.narr.rows.astype(np.int32)
+            arrays["narr_W"] = self.narr.W.astype(np.float16)
+            arrays["narr_b"] = self.narr.b.astype(np.float32)
+            arrays["stack_W"] = self.stack_W.astype(np.float32)
+            arrays["stack_b"] = self.stack_b.astype(np.float32)
         np.savez_compressed(path / "weights.npz", **arrays)  # type: ignore[arg-type]
         meta = {
             **meta,
@@ -201,6 +289,7 @@ class RoleModel:
             "main_roles": list(MAIN_ROLES),
             "fine_roles": list(FINE_ROLES),
             "heads": sorted(self.heads),
+            "stack": self.stacked,
             "format": "npz sparse rows of hashed weights (see backends/framing/model.py)",
         }
         (path / "meta.json").write_text(
@@ -230,9 +319,29 @@ class RoleModel:
         with np.load(w_path, allow_pickle=False) as z:
             for name in meta["heads"]:
                 heads[name] = _Head(z[f"{name}_rows"], z[f"{name}_W"], z[f"{name}_b"], dim)
-        model = cls(heads, params)
+            model = cls(heads, params)
+            if meta.get("stack"):
+                model.narr = _Head(z["narr_rows"], z["narr_W"], z["narr_b"], dim)
+                model.stack_W, model.stack_b = z["stack_W"], z["stack_b"]
         model.meta = meta
         return model
+
+
+def featurize_for(
+    model: RoleModel,
+    text: str,
+    language: str,
+    sentences: Sequence[tuple[int, int]],
+    spans: Sequence[tuple[int, int]],
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Mention features for ``model`` and the article's narrative probabilities (an
+    empty vector unless the model has a stacker: the article row is then not built)."""
+    if model.stacked:
+        X, row = featurize_with_doc(text, language, sentences, spans, **model.feature_kwargs())
+        return X, model.narrative_proba(row)
+    return featurize_article(text, language, sentences, spans, **model.feature_kwargs()), np.zeros(
+        0
+    )
 
 
 @lru_cache(maxsize=4)
