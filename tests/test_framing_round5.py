@@ -21,6 +21,7 @@ from narrascope.backends.framing.model import (
     MAIN_ROLES,
     STACK_SIDES,
     RoleModel,
+    featurize_for,
     fine_roles_of,
     fine_to_main,
     stack_features,
@@ -247,3 +248,42 @@ def test_stack_features_per_row_narratives() -> None:
     X = stack_features(pm, pf, narr, ["RU", "UA"])
     one = [stack_features(pm[i], pf[i], narr[i], [s]) for i, s in enumerate(["RU", "UA"])]
     assert np.allclose(X, np.vstack(one))
+
+
+def test_main_proba_equals_the_stacker_over_stack_features() -> None:
+    rng = np.random.default_rng(3)
+    model = _stacked_model()
+    assert model.stack_W is not None and model.stack_b is not None
+    model.set_stack(
+        np.zeros((1 << BITS, len(NARRS)), np.float32), np.zeros(len(NARRS), np.float32),
+        rng.normal(size=model.stack_W.shape).astype(np.float32),
+        rng.normal(size=3).astype(np.float32), NARRS,
+    )  # fmt: skip
+    pm = rng.dirichlet(np.ones(3), size=4)
+    pf = rng.dirichlet(np.ones(len(FINE_ROLES)), size=4)
+    narr = np.array([0.3, 0.8])
+    sides = ["RU", "UA", "TERROR", "NONE"]
+    assert model.stack_W is not None and model.stack_b is not None
+    want = stack_features(pm, pf, narr, sides) @ model.stack_W + model.stack_b
+    want = np.exp(want - want.max(1, keepdims=True))
+    want /= want.sum(1, keepdims=True)
+    assert np.allclose(model.main_proba(pm, pf, narr, sides), want, atol=1e-5)
+    # the per-article cache follows the narratives
+    other = np.array([0.9, 0.1])
+    again = stack_features(pm, pf, other, sides) @ model.stack_W + model.stack_b
+    assert np.allclose(np.log(model.main_proba(pm, pf, other, sides)).argmax(1), again.argmax(1))
+
+
+def test_shipped_model_stacker_is_consistent_with_its_meta() -> None:
+    model = RoleModel.load()
+    assert model.stacked == bool(model.meta.get("stack")) == bool(model.params.get("stack"))
+    if model.stacked:
+        assert model.stack_W is not None and model.narr is not None
+        k = len(model.narratives)
+        assert k > 0 and model.narr.W.shape[1] == k
+        assert model.stack_W.shape == (6 + k * (1 + len(STACK_SIDES)), 3)
+        text = "Ukraine and Russia met in Paris."
+        X, narr = featurize_for(model, text, "en", [(0, len(text))], [(0, 7)])
+        assert narr.shape == (k,) and ((narr > 0) & (narr < 1)).all()
+        pm, pf = model.predict_proba(X)
+        assert np.allclose(model.main_proba(pm, pf, narr, ["UA"]).sum(1), 1.0)

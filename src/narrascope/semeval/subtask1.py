@@ -161,9 +161,9 @@ def predict_rows(
     keys = [(0, canonical_key(r.mention, language)) for r in rows]
     Pm = entity_smooth(Pm, keys, m.entity_mix)
     Pf = entity_smooth(Pf, keys, m.entity_mix)
+    P = m.main_proba(Pm, Pf, narr, [entity_side(r.mention, language) for r in rows])
     for i, r in enumerate(rows):
-        pm = m.main_proba(Pm[i], Pf[i], narr, [entity_side(r.mention, language)])[0]
-        main, _, fine = decode(pm, Pf[i], second_ratio=m.second_ratio)
+        main, _, fine = decode(P[i], Pf[i], second_ratio=m.second_ratio)
         r.main_role, r.fine_roles = main, [f for f, _ in fine]
     return rows
 

@@ -114,7 +114,15 @@ class LinearFraming(Stage):
                     e_framed = 0.0
                 e_thr = min(thr, self.group_threshold)
             side = entity_side(str(ent.get("name", "")), lang)
-            e_decoded = model.decode(em, ef, narr, side)
+            # the entity's own row, then its mentions that pass, mixed with it: one
+            # batch through the model's decoding (stacker or fine_mix)
+            rows = [i for i in all_idx if framed[i] >= e_thr and e_framed >= e_thr]
+            decoded = model.decode_rows(
+                np.vstack([em, (1 - mix) * Pm[rows] + mix * em]),
+                np.vstack([ef, (1 - mix) * Pf[rows] + mix * ef]), narr, side,
+            )  # fmt: skip
+            e_decoded = decoded[0]
+            by_row = dict(zip(rows, decoded[1:], strict=True))
             for i in all_idx:
                 sp = spans[i]
                 if framed[i] < 0 and e_framed >= e_thr:  # not scored: the entity's role
@@ -122,10 +130,8 @@ class LinearFraming(Stage):
                         main_role=e_decoded[0], fine_roles=[f for f, _ in e_decoded[2]],
                         role_score=round(e_decoded[1] * e_framed, 4),
                     )  # fmt: skip
-                elif framed[i] >= e_thr and e_framed >= e_thr:
-                    role, score, fine = model.decode(
-                        (1 - mix) * Pm[i] + mix * em, (1 - mix) * Pf[i] + mix * ef, narr, side
-                    )
+                elif i in by_row:
+                    role, score, fine = by_row[i]
                     sp.attrs.update(
                         main_role=role, fine_roles=[f for f, _ in fine],
                         role_score=round(score * float(framed[i]), 4),

@@ -62,7 +62,8 @@ from ..stages.segment import paragraph_offsets, sentence_offsets
 
 LICENCE = (
     "trained on research-only SemEval/PolNeAR data; weights only, no text "
-    "(SemEval-2025 Task 10 subtask 1 training data, research use)"
+    "(SemEval-2025 Task 10 subtask 1 training data, and its subtask 2 narrative labels "
+    "for the optional narrative head; research use)"
 )
 
 
@@ -461,7 +462,7 @@ DEFAULTS: dict[str, Any] = {
     "lang_weight": 0.5,  # value of the per-language copy of a feature
     "feature_set": 2,
     "fine_mix": 0.25,  # share of fine-role probabilities (summed per main role)
-    "stack": False,  # narrative x side stacker over the linear heads (kept if CV improves)
+    "stack": True,  # narrative x side stacker over the linear heads (kept if CV improves)
     "C_narr": 10.0,
     "C_stack": 1.0,
 }

@@ -161,6 +161,7 @@ class RoleModel:
         self.stack_W: np.ndarray | None = None  # (n_features, 3) stacker (optional)
         self.stack_b: np.ndarray | None = None
         self.narratives: list[str] = list(params.get("narratives", []))
+        self._offsets: tuple[bytes, np.ndarray] | None = None
         self._all: _Head | None = None
         self._slices: dict[str, slice] = {}
 
@@ -193,6 +194,7 @@ class RoleModel:
         self.narr = _Head.from_dense(W_narr, b_narr)
         self.stack_W = np.asarray(W_stack, dtype=np.float32)
         self.stack_b = np.asarray(b_stack, dtype=np.float32)
+        self._offsets = None
         self.narratives = list(narratives)
         self.params["narratives"] = list(narratives)
 
@@ -216,19 +218,46 @@ class RoleModel:
         fine-role sums mixed into ``p_main``."""
         p_main, p_fine = np.atleast_2d(p_main), np.atleast_2d(p_fine)
         if self.stacked:
-            assert self.stack_W is not None and self.stack_b is not None
-            X = stack_features(p_main, p_fine, narr, sides)
-            return softmax(X @ self.stack_W + self.stack_b)
+            assert self.stack_W is not None
+            off = self.stack_offsets(narr)  # the article's part, per side
+            logs = np.log(np.clip(np.hstack([p_main, fine_to_main(p_fine)]), 1e-4, 1.0))
+            rows = [STACK_SIDES.index(s if s in STACK_SIDES else "OTHER") for s in sides]
+            return softmax(logs @ self.stack_W[:6] + off[rows])
         if self.fine_mix > 0:
             return (1 - self.fine_mix) * p_main + self.fine_mix * fine_to_main(p_fine)
         return p_main
+
+    def stack_offsets(self, narr: np.ndarray) -> np.ndarray:
+        """The stacker's logits without the mention's own log probabilities, for one
+        article's narrative probabilities: one row per side in ``STACK_SIDES`` (the same
+        as ``stack_features(...) @ stack_W + stack_b`` minus the first six columns'
+        part); cached for the last article."""
+        assert self.stack_W is not None and self.stack_b is not None
+        narr = np.asarray(narr, dtype=np.float64)
+        key = narr.tobytes()
+        if self._offsets is not None and self._offsets[0] == key:
+            return self._offsets[1]
+        k, n_sides = len(narr), len(STACK_SIDES)
+        W = self.stack_W.astype(np.float64)
+        base = narr @ W[6 : 6 + k] + self.stack_b
+        cross = W[6 + k :].reshape(k, n_sides, -1)  # (narrative, side, role)
+        off = base[None, :] + np.einsum("j,jsr->sr", narr, cross)
+        self._offsets = (key, off)
+        return off
 
     def decode(
         self, p_main: np.ndarray, p_fine: np.ndarray, narr: np.ndarray, side: str
     ) -> tuple[str, float, list[tuple[str, float]]]:
         """Main role, its probability and the fine roles of one mention or entity."""
-        pm = self.main_proba(p_main, p_fine, narr, [side])[0]
-        return decode(pm, p_fine, second_ratio=self.second_ratio)
+        return self.decode_rows(np.atleast_2d(p_main), np.atleast_2d(p_fine), narr, side)[0]
+
+    def decode_rows(
+        self, P_main: np.ndarray, P_fine: np.ndarray, narr: np.ndarray, side: str
+    ) -> list[tuple[str, float, list[tuple[str, float]]]]:
+        """:meth:`decode` for several rows of one entity (one batch through the
+        stacker)."""
+        pm = self.main_proba(P_main, P_fine, narr, [side] * len(P_main))
+        return [decode(pm[k], P_fine[k], second_ratio=self.second_ratio) for k in range(len(pm))]
 
     # -- inference ------------------------------------------------------------------
     def _combined(self) -> _Head:
