@@ -494,6 +494,7 @@ def document_view(n: int, rec: dict[str, Any]) -> DocView:
             ],
             "mentions": [f"d{n}-e{m}" for m in mentions if 0 <= m < len(ent_spans)],
             "evidence": _ev_list(text, ent.get("evidence"), ev, n),
+            "reframed": _reframed(ent.get("reframed")),
         }
         entity_by_id[row["id"]] = row
         entities.append(row)
@@ -611,3 +612,13 @@ def document_view(n: int, rec: dict[str, Any]) -> DocView:
         layers=layers,
         dropped=dropped,
     )
+
+
+def _reframed(value: Any) -> str:
+    """A one-line note for an actor whose role the ``reframe`` stage recast."""
+    r = _d(value)
+    if not r:
+        return ""
+    frm = _s(r.get("from_role"))
+    reason = _s(r.get("reason"))
+    return f"recast from {frm}: {reason}" if frm else reason
