@@ -2,8 +2,9 @@
 
 Pooled over the six SemEval-2023 Task 3 languages: one logistic regression per
 technique (scikit-learn, training only) on hashed paragraph features
-(:mod:`narrascope.backends.techniques.features`); per-language decision thresholds tuned
-on out-of-fold probabilities to maximise paragraph micro-F1; cue-phrase lexicons for
+(:mod:`narrascope.backends.techniques.features`, settings ``FEATURES``); per-language
+decision thresholds tuned on out-of-fold probabilities to maximise paragraph micro-F1,
+shrunk towards the pooled thresholds (``THRESHOLD_SHRINK``); cue-phrase lexicons for
 span placement mined from the gold spans. Writes ``weights.npz``, ``model.json`` and
 ``meta.json`` into ``src/narrascope/models/techniques/``.
 
