@@ -690,8 +690,7 @@ def featurize_article(
     ``feature_set`` and ``lang_weight`` must be the ones the model was trained with
     (:meth:`RoleModel.feature_kwargs`)."""
     art = article_features(text, language, sentences)
-    rows = [mention_features(art, s, e, feature_set=feature_set, **kw) for s, e in spans]
-    return hash_mentions(art, rows, bits, lang_features=lang_features, lang_weight=lang_weight)
+    return _mention_matrix(art, spans, bits, lang_features, lang_weight, feature_set, kw)
 
 
 def featurize_with_doc(
@@ -709,9 +708,21 @@ def featurize_with_doc(
     """:func:`featurize_article` plus the article's own row (its hashed ``D=`` bag of
     words, no language copy) for document-level heads."""
     art = article_features(text, language, sentences)
-    rows = [mention_features(art, s, e, feature_set=feature_set, **kw) for s, e in spans]
-    X = hash_mentions(art, rows, bits, lang_features=lang_features, lang_weight=lang_weight)
+    X = _mention_matrix(art, spans, bits, lang_features, lang_weight, feature_set, kw)
     return X, doc_row(art, bits)
+
+
+def _mention_matrix(
+    art: ArticleFeatures,
+    spans: Sequence[tuple[int, int]],
+    bits: int,
+    lang_features: bool,
+    lang_weight: float,
+    feature_set: int,
+    kw: dict[str, Any],
+) -> sparse.csr_matrix:
+    rows = [mention_features(art, s, e, feature_set=feature_set, **kw) for s, e in spans]
+    return hash_mentions(art, rows, bits, lang_features=lang_features, lang_weight=lang_weight)
 
 
 def doc_row(art: ArticleFeatures, bits: int) -> sparse.csr_matrix:
