@@ -12,6 +12,8 @@ and ``end`` and a string ``text``). :meth:`Document.validate` checks it.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -114,9 +116,20 @@ class Document:
 
     def sentence_at(self, offset: int) -> Span | None:
         """The sentence span that contains ``offset``, if sentences were assigned."""
-        for s in self.spans.get("sentences", ()):
-            if s.start <= offset < s.end:
-                return s
+        sents = self.spans.get("sentences") or []
+        key = (id(sents), len(sents))
+        cached = self.__dict__.get("_sentence_index")
+        if cached is None or cached[0] != key:
+            # sentences are sorted and do not overlap (segment stage); else scan
+            ordered = all(a.end <= b.start for a, b in itertools.pairwise(sents))
+            cached = (key, [s.start for s in sents] if ordered else None)
+            self.__dict__["_sentence_index"] = cached
+        starts = cached[1]
+        if starts is None:
+            return next((s for s in sents if s.start <= offset < s.end), None)
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and sents[i].start <= offset < sents[i].end:
+            return sents[i]
         return None
 
     # -- invariant ------------------------------------------------------------------

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from .context import STATE_HEADS, DocContext, Mention, _stem, demonyms
@@ -158,6 +159,26 @@ def _last_person_before(ctx: DocContext, tok: int) -> Mention | None:
     return best
 
 
+# a title ("the FSB director") is resolved among the people named in the last
+# TITLE_LOOKBACK tokens: news articles are shorter, and it keeps book-length inputs linear
+TITLE_LOOKBACK = 5000
+
+
+def _roles_before(ctx: DocContext, b: int) -> list[tuple[int, str, frozenset[str]]]:
+    """Role rows of the people named in tokens [b - TITLE_LOOKBACK, b), in document
+    order (all rows when nobody is named before ``b``)."""
+    cache = ctx.__dict__.get("_roles_by_pos")
+    if cache is None or cache[2] != len(ctx.roles):
+        rows = sorted(ctx.roles, key=lambda r: r[0])  # stable
+        cache = ([r[0] for r in rows], rows, len(ctx.roles))
+        ctx.__dict__["_roles_by_pos"] = cache
+    pos, rows, _ = cache
+    hi = bisect.bisect_left(pos, b)
+    if hi == 0:
+        return list(ctx.roles)
+    return rows[bisect.bisect_left(pos, b - TITLE_LOOKBACK) : hi]
+
+
 def _by_title(ctx: DocContext, a: int, b: int) -> str | None:
     """'the FSB director' -> the person mentioned with those words around the name."""
     skip = ctx.lex.words("determiners") | {"of", "the", "a", "an", "and", "'s", "’s"}
@@ -170,23 +191,24 @@ def _by_title(ctx: DocContext, a: int, b: int) -> str | None:
     if not words:
         return None
     roles = ctx.lex.words("role_nouns")
-    rows = ctx.roles
+    before = _roles_before(ctx, b)
     if any(not w.isascii() for w in words):  # inflected titles ("мэра"): compare stems
         words = {_stem(w) for w in words}
         roles = frozenset(_stem(r) for r in roles)
-        rows = [(p, c, frozenset(_stem(w) for w in rw)) for p, c, rw in ctx.roles]
+        before = [(p, c, frozenset(_stem(w) for w in rw)) for p, c, rw in before]
         synonyms = {_stem(k): [_stem(x) for x in v] for k, v in synonyms.items()}
     if not words & roles:
         return None
-    before = [(pos, canon, rw) for pos, canon, rw in rows if pos < b] or rows
-    for _pos, canon, rw in sorted(before, key=lambda r: -r[0]):
+    before.sort(key=lambda r: -r[0])  # nearest first (stable: ties keep their order)
+    for _pos, canon, rw in before:
         if words <= rw:
             return canon
-    for _pos, canon, rw in sorted(before, key=lambda r: -r[0]):
-        if all(w in rw or any(s in rw for s in synonyms.get(w, ())) for w in words & roles):
+    wanted = words & roles
+    for _pos, canon, rw in before:
+        if all(w in rw or any(s in rw for s in synonyms.get(w, ())) for w in wanted):
             return canon
     head = ctx.lows[b - 1]
-    for _pos, canon, rw in sorted(before, key=lambda r: -r[0]):
+    for _pos, canon, rw in before:
         if (
             head in rw
             and head in roles

@@ -113,8 +113,12 @@ class DocContext:
         if key not in cache:
             idx = [i for i, t in enumerate(self.toks) if t.text not in QUOTE_CHARS]
             found = matcher.find_all([self.lows[i] for i in idx])
-            cache[key] = sorted((idx[s], idx[e - 1] + 1) for s, e, _ in found)
-        return [(s, e) for s, e in cache[key] if a <= s and e <= b]
+            spans = sorted((idx[s], idx[e - 1] + 1) for s, e, _ in found)
+            cache[key] = ([s for s, _ in spans], spans)
+        starts, spans = cache[key]
+        # spans are sorted and non-empty: those inside [a, b) start in [a, b)
+        lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+        return [(s, e) for s, e in spans[lo:hi] if e <= b]
 
     def mentions_in(self, a: int, b: int) -> list[Mention]:
         out = []

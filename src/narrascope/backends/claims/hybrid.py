@@ -255,11 +255,33 @@ def merge_proposals(
         out += props
     else:
         out = list(claims)
+        index = _SpanIndex([c.content for c in out])
         for p in props:
-            if not any(_overlaps(p.content, c.content) for c in out):
+            if not index.overlaps(p.content):
                 out.append(p)
+                index.add(p.content)
     out.sort(key=lambda c: c.content)
     return out
+
+
+class _SpanIndex:
+    """Spans sorted by start, for "does anything overlap (s, e)?" without a full scan
+    (long documents have thousands of claims)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.longest = max((e - s for s, e in spans), default=0)
+
+    def add(self, span: tuple[int, int]) -> None:
+        bisect.insort(self.spans, span)
+        self.longest = max(self.longest, span[1] - span[0])
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        s, e = span
+        # only spans starting in [s - longest, e) can overlap (s, e)
+        lo = bisect.bisect_left(self.spans, (s - self.longest, -1))
+        hi = bisect.bisect_left(self.spans, (e, -1))
+        return any(_overlaps(span, self.spans[i]) for i in range(lo, hi))
 
 
 def crf_claims(

@@ -1320,8 +1320,10 @@ class RuleExtractor:
 
     def _dedupe(self) -> list[Claim]:
         out: list[Claim] = []
+        seen: set[tuple[int, int]] = set()
         for c in self.claims:
-            if any(o.content == c.content for o in out):
+            if c.content in seen:
                 continue
+            seen.add(c.content)
             out.append(c)
         return out

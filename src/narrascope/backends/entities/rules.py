@@ -23,6 +23,7 @@ capitalisation. Every mention is returned with end-exclusive offsets into the te
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Sequence
@@ -351,6 +352,13 @@ def _overlaps(taken: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(s < te and ts < e for ts, te in taken)
 
 
+def _overlaps_disjoint(taken: list[tuple[int, int]], s: int, e: int) -> bool:
+    """:func:`_overlaps` for sorted, non-overlapping ``taken``: only the last span that
+    starts before ``e`` can overlap ``[s, e)`` (keeps long documents linear)."""
+    i = bisect.bisect_left(taken, (e, e)) - 1
+    return i >= 0 and taken[i][1] > s
+
+
 def find_mentions(
     text: str, language: str | None, sentences: Sequence[tuple[int, int]]
 ) -> list[Mention]:
@@ -364,9 +372,9 @@ def find_mentions(
     taken: list[tuple[int, int]] = []
 
     def add(m: Mention) -> None:
-        if m.end > m.start and not _overlaps(taken, m.start, m.end):
+        if m.end > m.start and not _overlaps_disjoint(taken, m.start, m.end):
             found.append(m)
-            taken.append((m.start, m.end))
+            bisect.insort(taken, (m.start, m.end))
 
     # 2. demonym + government noun (before plain aliases: "Russian" would not match anyway)
     if rules.demonym_re is not None and pats["gov"] is not None:
@@ -432,7 +440,7 @@ def find_mentions(
                 continue
             s, e = toks[0][0], toks[-1][1]
             words = [text[a:b] for a, b in toks]
-            if e <= s or _overlaps(taken, s, e):
+            if e <= s or _overlaps_disjoint(taken, s, e):
                 continue
             kind = _caps_type(text, s, e, words, rules_lang, pats, starts)
             if kind is None:
@@ -458,7 +466,7 @@ def find_mentions(
         if persons:
             sent_list = sorted(sentences)
             for m in pats["pronoun"].finditer(text):
-                if _overlaps(taken, m.start(), m.end()):
+                if _overlaps_disjoint(taken, m.start(), m.end()):
                     continue
                 si = _sentence_index(sent_list, m.start())
                 lo = sent_list[si - 1][0] if si > 0 else 0
