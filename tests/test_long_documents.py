@@ -81,3 +81,19 @@ def test_disjoint_overlap_check_matches_brute_force() -> None:
         s = rng.randint(0, 170)
         e = s + rng.randint(1, 25)
         assert _overlaps_disjoint(taken, s, e) == _overlaps(taken, s, e)
+
+
+def test_nearest_with_an_index_matches_the_full_scan() -> None:
+    from narrascope.backends.claims.hybrid import _bounds, _nearest
+
+    rng = random.Random(11)
+    for _ in range(300):
+        spans, pos = [], 0
+        for _ in range(rng.randint(0, 12)):  # sorted, non-overlapping (BIO spans)
+            s = pos + rng.randint(0, 30)
+            e = s + rng.randint(1, 8)
+            spans.append((s, e))
+            pos = e
+        a = rng.randint(0, 200)
+        b = a + rng.randint(1, 30)
+        assert _nearest(spans, a, b, index=_bounds(spans)) == _nearest(spans, a, b)

@@ -189,16 +189,18 @@ def crf_proposals(
             continue
         tags = model.tag(featurize(ctx, a, b, marks, rmarks), span_bias)
         spans = spans_from_tags(tags, a)
+        q_index = _bounds(spans["Q"])
+        s_index = _bounds(spans["S"])
         for cs, ce in spans["C"]:
             s, e = ctx.char_span(cs, ce)
             s, e = _trim(text, s, e)
-            cue = _nearest(spans["Q"], cs, ce)
+            cue = _nearest(spans["Q"], cs, ce, index=q_index)
             if e - s < 3 or cue is None:
                 continue
             reasons: list[str] = []
             cls = marks[cue[0]][1:] if marks[cue[0]] else "speech"
             cue_low = " ".join(ctx.lows[cue[0] : cue[1]])
-            src = _nearest(spans["S"], cs, ce)
+            src = _nearest(spans["S"], cs, ce, index=s_index)
             cue_ch = ctx.char_span(*cue)
             src_ch = ctx.char_span(*src) if src else None
             if filters:
@@ -347,11 +349,28 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _bounds(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
 def _nearest(
-    spans: list[tuple[int, int]], a: int, b: int, max_gap: int = 40
+    spans: list[tuple[int, int]],
+    a: int,
+    b: int,
+    max_gap: int = 40,
+    *,
+    index: tuple[list[int], list[int]] | None = None,
 ) -> tuple[int, int] | None:
+    """The span nearest to [a, b) within ``max_gap`` tokens (the first one on ties).
+    ``index``: :func:`_bounds` of ``spans`` when they are sorted and do not overlap (BIO
+    spans): then only the spans that can lie within ``max_gap`` are looked at."""
+    lo, hi = 0, len(spans)
+    if index is not None:
+        starts, ends = index
+        lo = bisect.bisect_left(ends, a - max_gap)
+        hi = bisect.bisect_right(starts, b + max_gap)
     best, dist = None, max_gap + 1
-    for s, e in spans:
+    for s, e in spans[lo:hi]:
         d = a - e if e <= a else s - b if s >= b else 0
         if d < dist:
             best, dist = (s, e), d
