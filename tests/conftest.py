@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,3 +82,43 @@ def write_toy_crf(path: Path, tags: dict[str, str]) -> Path:
     }
     (path / "crf.json").write_text(json.dumps(model), "utf-8")
     return path
+
+
+def toy_technique_model(
+    labels: list[str],
+    config: Any,
+    *,
+    language: str,
+    seed: int,
+    bucket_step: int = 1,
+    stack_input: str | None = None,
+) -> Any:
+    """A techniques model with fixed random weights on every ``bucket_step``-th hashed
+    column (no training needed); with ``stack_input`` also a random second stage."""
+    import numpy as np
+
+    from narrascope.backends.techniques.model import LinearScorer, TechniqueModel
+
+    rng = np.random.default_rng(seed)
+    n = len(labels)
+    buckets = np.arange(0, 1 << config.bits, bucket_step, dtype=np.int64)
+    scorer = LinearScorer(
+        buckets, rng.normal(0, 0.5, (len(buckets), n)).astype(np.float16), np.zeros(n)
+    )
+    stack: dict[str, Any] = {}
+    if stack_input is not None:
+        n_stack = 5 * n + len(config.languages) + 1 + 1 + 3
+        stack = {
+            "stack_weights": rng.normal(0, 1.0, (n_stack, n)).astype(np.float32),
+            "stack_bias": np.zeros(n, np.float32),
+            "stack_input": stack_input,
+        }
+    return TechniqueModel(
+        labels=list(labels),
+        categories={t: "test" for t in labels},
+        features=config,
+        scorer=scorer,
+        thresholds={"*": [0.5] * n},
+        languages=[language],
+        **stack,
+    )

@@ -137,12 +137,8 @@ def test_bad_share_is_rejected() -> None:
 
 
 def test_default_pipeline_runs_reframe_after_framing_and_claims() -> None:
-    names = [step[0] if isinstance(step, tuple) else step for step in _stage_names()]
+    names = list(load_config()["pipeline"]["stages"])
     assert names.index("reframe") > names.index("claims") > names.index("framing")
-
-
-def _stage_names() -> list[Any]:
-    return list(load_config()["pipeline"]["stages"])
 
 
 def test_plan_accepts_the_default_order() -> None:

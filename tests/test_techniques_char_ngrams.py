@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
+from conftest import toy_technique_model
 from narrascope.backends.techniques.features import FeatureConfig, Featurizer, _char_ngrams
-from narrascope.backends.techniques.model import LinearScorer, TechniqueModel
+from narrascope.backends.techniques.model import TechniqueModel
 
 PARAS = [
     "Skorumpowany dyktator i jego zbiry znowu kłamali, haniebna hańba.",
@@ -26,20 +27,7 @@ def _cols(config: FeatureConfig, text: str) -> set[int]:
 
 def _model(config: FeatureConfig) -> TechniqueModel:
     """A one-stage model with fixed random weights on every hashed column."""
-    rng = np.random.default_rng(11)
-    n = len(LABELS)
-    buckets = np.arange(0, 1 << config.bits, dtype=np.int64)
-    scorer = LinearScorer(
-        buckets, rng.normal(0, 0.5, (len(buckets), n)).astype(np.float16), np.zeros(n)
-    )
-    return TechniqueModel(
-        labels=list(LABELS),
-        categories={t: "test" for t in LABELS},
-        features=config,
-        scorer=scorer,
-        thresholds={"*": [0.5] * n},
-        languages=["pl"],
-    )
+    return toy_technique_model(LABELS, config, language="pl", seed=11)
 
 
 def test_char_ngrams_of_each_length():

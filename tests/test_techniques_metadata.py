@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from narrascope.backends.techniques.metadata import is_metadata_line, prose_start
+from narrascope.io.metadata import is_metadata_line, prose_start
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import toy_technique_model
 from narrascope.backends.techniques.features import FeatureConfig
 from narrascope.backends.techniques.model import (
     LOGIT_SCALE,
-    LinearScorer,
     TechniqueModel,
     stack_transform,
 )
@@ -27,25 +27,10 @@ LABELS = ["Loaded_Language", "Doubt", "Appeal_to_Fear-Prejudice"]
 
 def _model(stack_input: str) -> TechniqueModel:
     """A small two-stage model with fixed random weights (no training needed)."""
-    rng = np.random.default_rng(7)
-    config = FeatureConfig(bits=12)
-    n = len(LABELS)
-    buckets = np.arange(0, 1 << 12, 3, dtype=np.int64)
-    scorer = LinearScorer(
-        buckets, rng.normal(0, 0.5, (len(buckets), n)).astype(np.float16), np.zeros(n)
-    )
-    n_stack = 5 * n + len(config.languages) + 1 + 1 + 3
-    return TechniqueModel(
-        labels=list(LABELS),
-        categories={t: "test" for t in LABELS},
-        features=config,
-        scorer=scorer,
-        thresholds={"*": [0.5] * n},
-        languages=["en"],
-        stack_weights=rng.normal(0, 1.0, (n_stack, n)).astype(np.float32),
-        stack_bias=np.zeros(n, np.float32),
+    return toy_technique_model(
+        LABELS, FeatureConfig(bits=12), language="en", seed=7, bucket_step=3,
         stack_input=stack_input,
-    )
+    )  # fmt: skip
 
 
 def test_logit_transform_is_scaled_log_odds_and_finite():

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,20 +117,37 @@ class Document:
     def sentence_at(self, offset: int) -> Span | None:
         """The sentence span that contains ``offset``, if sentences were assigned."""
         sents = self.spans.get("sentences") or []
-        key = (id(sents), len(sents))
         cached = self.__dict__.get("_sentence_index")
-        if cached is None or cached[0] != key:
+        # the index belongs to this very list at this length (sentences replaced or added:
+        # rebuilt)
+        if cached is None or cached[0] is not sents or cached[1] != len(sents):
             # sentences are sorted and do not overlap (segment stage); else scan
             ordered = all(a.end <= b.start for a, b in itertools.pairwise(sents))
-            cached = (key, [s.start for s in sents] if ordered else None)
+            cached = (sents, len(sents), [s.start for s in sents] if ordered else None)
             self.__dict__["_sentence_index"] = cached
-        starts = cached[1]
+        starts = cached[2]
         if starts is None:
             return next((s for s in sents if s.start <= offset < s.end), None)
         i = bisect.bisect_right(starts, offset) - 1
         if i >= 0 and sents[i].start <= offset < sents[i].end:
             return sents[i]
         return None
+
+    def sentence_refs(self, spans: Iterable[tuple[int, int]], limit: int) -> list[dict[str, Any]]:
+        """Evidence refs: the sentence around each ``(start, end)`` in turn (the span
+        itself when no sentence holds its start), each sentence once, at most ``limit``."""
+        out: list[dict[str, Any]] = []
+        seen: set[tuple[int, int]] = set()
+        for start, end in spans:
+            sent = self.sentence_at(start)
+            s, e = (sent.start, sent.end) if sent is not None else (start, end)
+            if (s, e) in seen:
+                continue
+            seen.add((s, e))
+            out.append(self.ref(s, e))
+            if len(out) >= limit:
+                break
+        return out
 
     # -- invariant ------------------------------------------------------------------
     def validate(self) -> None:

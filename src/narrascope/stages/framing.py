@@ -164,17 +164,7 @@ class LinearFraming(Stage):
     ) -> list[dict[str, Any]]:
         r = MAIN_ROLES.index(role)
         scored = sorted(idx, key=lambda i: -float(framed[i] * Pm[i, r]))
-        out: list[dict[str, Any]] = []
-        seen: set[tuple[int, int]] = set()
-        for i in scored:
-            sent = doc.sentence_at(spans[i].start)
-            s, e = (sent.start, sent.end) if sent is not None else (spans[i].start, spans[i].end)
-            if (s, e) in seen:
-                continue
-            seen.add((s, e))
-            out.append(doc.ref(s, e))
-            if len(out) >= self.evidence:
-                break
+        out = doc.sentence_refs(((spans[i].start, spans[i].end) for i in scored), self.evidence)
         return sorted(out, key=lambda x: x["start"])
 
     def info(self) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from ..registry import stages
 from .base import Stage
 
 DISPUTED = "disputed_by_author"
-IGNORED = {"not_applicable"}
+IGNORED = frozenset({"not_applicable"})
 
 
 @stages.register(
@@ -112,18 +112,8 @@ class ClaimsReframe(Stage):
         return inside / total if total else 1.0
 
     def _evidence(self, doc: Document, against: list[Any]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        seen: set[tuple[int, int]] = set()
-        for c in sorted(against, key=lambda c: c.start):
-            sent = doc.sentence_at(c.start)
-            s, e = (sent.start, sent.end) if sent is not None else (c.start, c.end)
-            if (s, e) in seen:
-                continue
-            seen.add((s, e))
-            out.append(doc.ref(s, e))
-            if len(out) >= self.max_evidence:
-                break
-        return out
+        claims = sorted(against, key=lambda c: c.start)
+        return doc.sentence_refs(((c.start, c.end) for c in claims), self.max_evidence)
 
     def info(self) -> dict[str, Any]:
         return {"backend": self.name}

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..backends.techniques.metadata import prose_start
 from ..document import Document
+from ..io.metadata import prose_start
 from ..registry import stages
 from .base import Stage
 

@@ -16,7 +16,7 @@ CV this raised paragraph micro-F1 in every language (en +0.02).
 
 A paragraph that is only a date/metadata line ("date 2024-03-25", "Published: 12 March
 2024") gets no technique, and spans start after such a stamp when it is glued to the
-first sentence (:mod:`narrascope.backends.techniques.metadata`).
+first sentence (:mod:`narrascope.io.metadata`).
 
 So ``cats["techniques"]["paragraphs"][i]`` is exactly the set of span labels inside
 paragraph ``i``: the two views never contradict each other.
@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from ..backends.techniques.metadata import is_metadata_line, prose_start
 from ..backends.techniques.model import TechniqueModel
 from ..document import Document, Span
+from ..io.metadata import is_metadata_line, prose_start
 from ..registry import stages
 from .base import Stage
 

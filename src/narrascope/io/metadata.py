@@ -1,8 +1,8 @@
 """Metadata lines ("date 2024-03-25", "Published: 12.03.2024, 14:35") are not prose.
 
-Scraped articles often start with a date or by-line that the segmenter keeps as its own
-paragraph, or glues to the first sentence. No persuasion technique lives there, so the
-techniques stage assigns nothing to a paragraph that is only such a line and starts a
+Scraped articles often start with a date or by-line, as its own paragraph or glued to
+the first sentence. The segment stage makes such a leading stamp a sentence of its own;
+the techniques stage assigns nothing to a paragraph that is only such a line and starts a
 span after such a prefix.
 """
 
