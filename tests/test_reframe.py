@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from narrascope.document import Document
+from narrascope.errors import ConfigError
 from narrascope.pipeline import load_config, plan_pipeline
 from narrascope.stages.reframe import ClaimsReframe
 from narrascope.stages.segment import SentencexSegmenter
@@ -132,7 +133,7 @@ def test_no_claims_or_entities_is_a_no_op() -> None:
 
 
 def test_bad_share_is_rejected() -> None:
-    with pytest.raises(ValueError, match="min_share"):
+    with pytest.raises(ConfigError, match="min_share"):
         ClaimsReframe(min_share=1.5)
 
 

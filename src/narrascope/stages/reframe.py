@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..document import Document
+from ..errors import ConfigError
 from ..registry import stages
 from .base import Stage
 
@@ -46,7 +47,7 @@ class ClaimsReframe(Stage):
 
     def __init__(self, *, max_evidence: int = 3, min_share: float = 0.5) -> None:
         if not 0.0 <= min_share <= 1.0:
-            raise ValueError(f"min_share must be in [0, 1], got {min_share}")
+            raise ConfigError(f"reframe: min_share must be in [0, 1], got {min_share}")
         self.max_evidence = max_evidence
         self.min_share = min_share
 
