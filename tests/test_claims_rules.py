@@ -387,3 +387,16 @@ def test_accuse_cue_with_an_unnamed_group() -> None:
 )  # fmt: skip
 def test_speakers_with_demonyms_and_portfolios(text: str, speaker: str) -> None:
     assert only(text).attrs["speaker"] == speaker
+
+
+def test_accusing_frame_before_the_cue_names_every_agent_after_it() -> None:
+    # two frames before the cue ("cast suspicion on", "blamed"): the agents after the
+    # first include those after the second, each named once, in text order
+    c = only(
+        "Karl Berg cast suspicion on Kiev and London, blamed Washington too, and stated "
+        "that the investigation would find the culprits."
+    )
+    acc = c.attrs["accusation"]
+    assert acc is not None
+    assert acc["accuser"] == "Karl Berg"
+    assert acc["accused"] == ["Ukraine", "United Kingdom", "United States"]

@@ -350,7 +350,9 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
     s0 = ctx.sent_tok[si][0]
     cue_tok = ctx.tok_index(c.cue[0])
     if s0 < cue_tok and not (a <= cue_tok < b):
-        for s, e, _ in ctx.find(lex.frames, s0, min(cue_tok, a if a > s0 else cue_tok)):
+        # frame matches come from one greedy pass (sorted, non-overlapping), so the agents
+        # after a later frame are a subset of those after the first: only the first counts
+        for s, e, _ in ctx.find(lex.frames, s0, min(cue_tok, a if a > s0 else cue_tok))[:1]:
             for _i, n in _agents(ctx, e, cue_tok):
                 if n not in exclude and n not in accused:
                     accused.append(n)
