@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -9,6 +10,7 @@ import pytest
 from conftest import ROOT, read_jsonl
 from narrascope.document import Document, Span
 from narrascope.errors import ConfigError, PipelineOrderError, UnknownNameError
+from narrascope.io.readers import ReadOptions
 from narrascope.pipeline import Pipeline, load_config, plan_pipeline, run
 from narrascope.registry import stages
 from narrascope.schema import document_schema, error_schema, schema_bundle
@@ -161,3 +163,36 @@ def test_workers_give_identical_bytes(bad_inputs_dir, tmp_path, en_article):
     assert (r1.inputs, r1.failed) == (r2.inputs, r2.failed) == (47, 4)
     for name in ("documents.jsonl", "errors.jsonl"):
         assert (tmp_path / "w1" / name).read_bytes() == (tmp_path / "w2" / name).read_bytes()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and byte file names")
+def test_fifo_non_utf8_name_and_lone_surrogates_do_not_stop_a_batch(tmp_path, en_article):
+    src = tmp_path / "in"
+    src.mkdir()
+    os.mkfifo(src / "a-fifo.txt")  # nobody writes to it: reading must not wait forever
+    bad_name = os.fsencode(src) + b"/b-caf\xe9.txt"  # Latin-1 byte in a file name
+    with open(bad_name, "wb") as f:
+        f.write(en_article.encode("utf-8"))
+    (src / "c.jsonl").write_text(
+        '{"id": "s", "text": "The minister said \\udcff prices rose.", "title": "T \\ud800"}\n',
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    result = run([str(src)], out, read_options=ReadOptions(fifo_wait=0.2))
+    docs = read_jsonl(out / "documents.jsonl")  # strict UTF-8 read: would fail otherwise
+    errs = read_jsonl(out / "errors.jsonl")
+    run_json = json.loads((out / "run.json").read_text("utf-8"))
+    assert run_json["counts"]["inputs"] == 3 and run_json["counts"]["accounted_for"] is True
+    assert result.exit_code == 3
+    assert [(Path(e["input"]).name, e["error"]) for e in errs] == [("a-fifo.txt", "unreadable")]
+    assert "nobody writes" in errs[0]["detail"]
+    by_id = {d["id"]: d for d in docs}
+    assert set(by_id) == {"b-caf\\xe9", "s"}
+    assert by_id["b-caf\\xe9"]["source"].endswith("b-caf\\xe9.txt")
+    assert by_id["b-caf\\xe9"]["text"] == en_article
+    s = by_id["s"]
+    assert s["text"] == "The minister said \ufffd prices rose." and s["title"] == "T \ufffd"
+    assert s["meta"]["replaced_surrogates"] == 1
+    for rec in docs:
+        for sent in rec["spans"]["sentences"]:
+            assert rec["text"][sent["start"] : sent["end"]] == sent["text"]

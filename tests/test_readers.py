@@ -127,6 +127,31 @@ def test_unreadable_broken_link(tmp_path):
     assert isinstance(rec, ErrorRecord) and rec.error == "unreadable"
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_an_endless_device_is_too_large_not_a_hang():
+    [rec] = read(Path("/dev/zero"), max_chars=1000)
+    assert isinstance(rec, ErrorRecord) and rec.error == "too_large"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/fd"), reason="needs /dev/fd")
+def test_a_pipe_is_read_like_a_file():
+    r, w = os.pipe()
+    os.write(w, b"The minister said prices rose.\n")
+    os.close(w)
+    try:
+        [doc] = read(Path(f"/dev/fd/{r}"))
+    finally:
+        os.close(r)
+    assert isinstance(doc, Document) and doc.text == "The minister said prices rose.\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_csv_from_a_fifo_is_an_error(tmp_path):
+    os.mkfifo(tmp_path / "rows.csv")
+    [rec] = read(tmp_path / "rows.csv", fifo_wait=0.1)
+    assert isinstance(rec, ErrorRecord) and rec.error == "unreadable" and "regular" in rec.detail
+
+
 def test_jsonl_good_bad_and_missing_text(tmp_path):
     p = tmp_path / "recs.jsonl"
     p.write_text(

@@ -265,6 +265,16 @@ def _dumps(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+def _utf8(text: str) -> bytes:
+    """UTF-8 bytes of JSON text. A lone surrogate that got past the readers (in a title
+    or metadata field of JSON input, say) can only sit inside a JSON string, where its
+    ``\\udcff`` escape is the JSON spelling of the same character."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace")
+
+
 def build_pipeline(
     config: dict[str, Any] | None = None, *, config_path: str | None = None
 ) -> Pipeline:
@@ -473,7 +483,7 @@ class _Checkpoint:
 
     def save(self, state: dict[str, Any]) -> None:
         doc = {"version": CHECKPOINT_VERSION, "key": self.key, **state}
-        _atomic_write(self.path, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+        _atomic_write(self.path, _utf8(json.dumps(doc, ensure_ascii=False)))
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -515,9 +525,9 @@ class _Writer:
                 errs.append(line)
                 result.errors_by_code[json.loads(line)["error"]] += 1
         if docs:
-            self.fd.write(("\n".join(docs) + "\n").encode("utf-8"))
+            self.fd.write(_utf8("\n".join(docs) + "\n"))
         if errs:
-            self.fe.write(("\n".join(errs) + "\n").encode("utf-8"))
+            self.fe.write(_utf8("\n".join(errs) + "\n"))
         result.analysed += len(docs)
         result.failed += len(errs)
         result.inputs += len(positions)
@@ -763,4 +773,4 @@ def _write_run_json(
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     text = json.dumps(run_info, indent=2, ensure_ascii=False) + "\n"
-    _atomic_write(out / "run.json", text.encode("utf-8"))
+    _atomic_write(out / "run.json", _utf8(text))

@@ -15,6 +15,8 @@ import io
 import json
 import os
 import re
+import select
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +46,7 @@ class ReadOptions:
     max_chars: int = 5_000_000
     encoding: str | None = None  # force an encoding instead of detecting it
     extra_fields: tuple[str, ...] = ()  # JSONL/CSV fields copied into meta
+    fifo_wait: float = 10.0  # seconds a pipe or FIFO may stay silent before it is an error
 
     @property
     def max_bytes(self) -> int:
@@ -176,7 +179,46 @@ def read_inputs(inputs: Iterable[str], options: ReadOptions | None = None) -> It
         yield from read_path(path, opts)
 
 
+def shown_path(path: str) -> str:
+    """``path`` as printable text: bytes of a file name that are not UTF-8 (kept by
+    Python as lone surrogates) become ``\\xNN`` escapes."""
+    if path.isascii():
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def read_path(path: str, opts: ReadOptions) -> Iterator[Item]:
+    """Documents and error records of one path; never raises for bad input.
+
+    Names and texts are made writable as UTF-8: a file name that is not UTF-8 is shown
+    with ``\\xNN`` escapes (in ``source``, ``input`` and ``id``), and a lone surrogate
+    in a text (a ``"\\udcff"`` escape in JSON input) becomes U+FFFD, one character for
+    one so that offsets hold, counted in ``meta["replaced_surrogates"]``.
+    """
+    shown = shown_path(path)
+    for item in _read_path(path, opts):
+        if isinstance(item, ErrorRecord):
+            item.input = shown_path(item.input)
+            item.id = None if item.id is None else shown_path(item.id)
+            yield item
+            continue
+        if shown != path:
+            item.id = shown_path(item.id)
+            item.source = None if item.source is None else shown_path(item.source)
+        if not item.text.isascii():
+            n = len(_SURROGATE.findall(item.text))
+            if n:
+                item.text = _SURROGATE.sub("\ufffd", item.text)
+                item.meta["replaced_surrogates"] = n
+        if item.title is not None and not item.title.isascii():
+            item.title = _SURROGATE.sub("\ufffd", item.title)
+        yield item
+
+
+def _read_path(path: str, opts: ReadOptions) -> Iterator[Item]:
     if path == "-":
         yield from _read_stdin(opts)
         return
@@ -184,6 +226,9 @@ def read_path(path: str, opts: ReadOptions) -> Iterator[Item]:
     try:
         if not os.path.exists(path):
             raise InputError("unreadable", "broken link or vanished file")
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            yield from _read_special(path, ext, opts)
+            return
         size = os.path.getsize(path)
         if ext in JSONL_EXT:
             yield from _read_jsonl_file(path, opts)
@@ -206,6 +251,46 @@ def read_path(path: str, opts: ReadOptions) -> Iterator[Item]:
         )
         return
     yield from _read_bytes(path, data, ext, opts)
+
+
+def _read_special(path: str, ext: str, opts: ReadOptions) -> Iterator[Item]:
+    """A pipe, FIFO or device (``<(cmd)``, a FIFO found in a directory, ``/dev/stdin``).
+
+    JSONL streams line by line while the writer is still writing; other formats read at
+    most ``max_bytes + 1`` bytes, so an endless device ends as ``too_large``.
+    """
+    if ext in CSV_EXT:
+        raise InputError("unreadable", "a CSV/TSV input must be a regular file, not a pipe")
+    with _open_special(path, opts) as f:
+        if ext in JSONL_EXT:
+            yield from _jsonl_lines(path, f, opts)
+            return
+        data = f.read(opts.max_bytes + 1)
+    if len(data) > opts.max_bytes:
+        raise InputError("too_large", f"over the limit of --max-chars {opts.max_chars}")
+    yield from _read_bytes(path, data, ext, opts)
+
+
+def _open_special(path: str, opts: ReadOptions) -> IO[bytes]:
+    """Open without waiting for a writer, then wait at most ``opts.fifo_wait`` seconds
+    for something to read (or for the end), so a FIFO nobody writes to becomes an error
+    record instead of hanging the batch."""
+    if not hasattr(select, "poll"):  # no poll (Windows): a plain, blocking open
+        return open(path, "rb")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        if not poller.poll(int(opts.fifo_wait * 1000)):
+            raise InputError(
+                "unreadable",
+                f"nothing to read after {opts.fifo_wait:g} s: a pipe or FIFO nobody writes to",
+            )
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_bytes(path: str, data: bytes, ext: str, opts: ReadOptions) -> Iterator[Item]:
