@@ -400,3 +400,71 @@ def test_accusing_frame_before_the_cue_names_every_agent_after_it() -> None:
     assert acc is not None
     assert acc["accuser"] == "Karl Berg"
     assert acc["accused"] == ["Ukraine", "United Kingdom", "United States"]
+
+
+@pytest.mark.parametrize(
+    ("text", "accused"),
+    [
+        # a possessor's name without the "'s"
+        (
+            "The opposition accused Prime Minister Pedro Sánchez's government of lying.",
+            ["Pedro Sánchez"],
+        ),
+        # an unknown capitalised name as the object of "accused ... of"
+        ("Jürgen Resch accused Nordwagen of lying to its customers.", ["Nordwagen"]),
+        # a title that names a person mentioned before
+        (
+            "The mayor of Lindau, Claudia Alfons, spoke on Monday. "
+            "The charity accused the mayor of stirring up hatred.",
+            ["Claudia Alfons"],
+        ),
+    ],
+)
+def test_accused_by_name_possessor_and_title(text: str, accused: list[str]) -> None:
+    acc = [c.attrs["accusation"] for c in claims(text) if c.attrs["accusation"]]
+    assert acc and acc[-1]["accused"] == accused
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Britain's Foreign Office dismissed the allegation as “nonsense”.", "United Kingdom"),
+        ("The US State Department said the vote was fair.", "United States"),
+        (
+            "Senator Dale Hollister spoke first. "
+            "Hollister’s office said that the figures were wrong.",
+            "Dale Hollister",
+        ),
+        ("Senator Dale Hollister spoke first. Hollister’s widow said that he was right.", None),
+    ],
+)
+def test_state_bodies_and_offices_speak_for_their_owner(text: str, speaker: str | None) -> None:
+    assert claims(text)[-1].attrs["speaker"] == speaker
+
+
+def test_a_note_on_missing_evidence_goes_to_its_subject() -> None:
+    doc = analyse(
+        "The SVR said that British instructors trained the crews. Britain's Foreign Office "
+        "dismissed the allegation as “nonsense”. The SVR did not provide any evidence."
+    )
+    ev = {c.attrs["speaker"]: c.attrs["evidence"] for c in doc.spans["claims"]}
+    assert ev == {"SVR": "claimed_without_evidence", "United Kingdom": "none_stated"}
+
+
+def test_an_inline_note_stays_with_its_own_claim() -> None:
+    doc = analyse(
+        "President Volodymyr Zelensky blamed Russia for the attack. Channel One claimed that "
+        "a Ukrainian missile had fallen on the market, without offering proof."
+    )
+    ev = [c.attrs["evidence"] for c in doc.spans["claims"]]
+    assert ev == ["none_stated", "claimed_without_evidence"]
+
+
+def test_a_note_starting_with_a_pronoun_is_about_the_last_speaker() -> None:
+    doc = analyse(
+        "Kristen Michal said the talks were useful. Sergei Lavrov claimed that British "
+        "officers commanded the drone units. He did not say how he knew it."
+    )
+    ev = {c.attrs["speaker"]: c.attrs["evidence"] for c in doc.spans["claims"]}
+    assert ev["Sergei Lavrov"] == "claimed_without_evidence"
+    assert ev["Kristen Michal"] == "none_stated"

@@ -26,6 +26,8 @@ from .rules import Claim
 from .text import QUOTE_CHARS
 
 NOT_APPLICABLE_CUES = frozenset({"directive", "commissive", "question"})
+# a person's office or team speaks for the person ("Hollister's office said ...")
+_SPEAKS_FOR = frozenset({"office", "campaign", "team", "spokesman", "spokeswoman", "spokesperson"})
 _PRONOUNS = frozenset({"us", "them", "others", "those", "these", "critics", "opponents"})
 
 
@@ -65,6 +67,11 @@ def _resolve(
     ]  # fmt: skip
     if per:
         return per[0].canon, "PER"
+    # "Hollister's office", "Biden's campaign": the person speaks through them
+    if b - a >= 2 and ctx.lows[b - 1] in _SPEAKS_FOR:
+        owner = ctx.mention_at.get(b - 2)
+        if owner is not None and owner.type == "PER" and owner.end == b - 1:
+            return owner.canon, "PER"
     ments = [m for m in ments if m.type != "PER"]
     lows = ctx.lows[a:b]
     pron = lex.raw.get("pronouns", {})
@@ -306,6 +313,15 @@ def find_accusation(ctx: DocContext, c: Claim) -> dict[str, object] | None:
         ):
             k += 1
         accused = [n for i, n in _agents(ctx, a, k) if n not in exclude]
+        if not accused and 1 <= k - a <= 4:  # "accused the mayor of ...": by title
+            person = _by_title(ctx, a, k)
+            if person and person not in exclude:
+                accused = [person]
+        if not accused and 1 <= k - a <= 4:  # "accused Nordwagen of ...": an unknown name
+            accused = [
+                m.canon for m in ctx.mentions_in(a, k)
+                if m.type == "UNK" and m.end == k and m.canon not in exclude
+            ][:1]  # fmt: skip
         if not accused:
             accused = [n for i, n in _agents(ctx, a, b) if keep(i, n)]
         if not accused:  # "criticised the bank for ...": the organisation named before
@@ -488,7 +504,17 @@ def _context_evidence(
             window = [c for c in window if abs(ctx.sent_para[c.sent] - para) <= 2]
             named = None
             if status == "claimed_without_evidence":
-                named = _note_subject(ctx, mk, claims)
+                # a note inside a sentence that reports a claim ("X claimed ..., without
+                # offering proof") belongs to that claim unless it names a person
+                own_claim = any(c.sent == mk for c in claims)
+                named = _note_subject(ctx, mk, claims, persons_only=own_claim)
+                near = _note_pronoun(ctx, mk, claims) if named is None else None
+                if named is None and near is None and own_claim:
+                    continue
+                if near is not None:
+                    # "He did not say how ...": the last speaker's words just before
+                    named = None
+                    window = [c for c in claims if c.speaker == near and mk - 2 <= c.sent < mk]
             if named is not None:
                 # "Zakharova gave no evidence.", "The minister gave no evidence.": the note
                 # is about what that speaker said before, not about whoever spoke last
@@ -518,7 +544,9 @@ def _context_evidence(
                     c.evidence = status
 
 
-def _note_subject(ctx: DocContext, mk: int, claims: list[Claim]) -> str | None:
+def _note_subject(
+    ctx: DocContext, mk: int, claims: list[Claim], *, persons_only: bool = False
+) -> str | None:
     """The speaker an author's note (sentence ``mk``) names as its subject, by name or by
     title ("Zakharova gave no evidence.", "The minister offered no proof."), if that
     speaker has claims before the note; else None."""
@@ -528,8 +556,8 @@ def _note_subject(ctx: DocContext, mk: int, claims: list[Claim]) -> str | None:
         return None
     by_surname = {_stem(sp.split()[-1].lower()): sp for sp in speakers}
     for m in ctx.mentions_in(a, b):
-        if m.type == "PER" and m.canon in speakers:
-            return m.canon
+        if m.canon in speakers and (m.type == "PER" or (not persons_only and m.start <= a + 1)):
+            return m.canon  # a person, or an organisation as subject ("The SVR did not ...")
         # "Доказательств Котова": a sentence-initial word run into the surname
         if m.type == "PER" and _stem(ctx.lows[m.end - 1]) in by_surname:
             return by_surname[_stem(ctx.lows[m.end - 1])]
@@ -543,6 +571,24 @@ def _note_subject(ctx: DocContext, mk: int, claims: list[Claim]) -> str | None:
         if name in speakers:
             return name
     return None
+
+
+def _note_pronoun(ctx: DocContext, mk: int, claims: list[Claim]) -> str | None:
+    """The speaker of the claims just before a note that starts with a personal pronoun
+    ("He did not say how ...", "She offered no proof."), if one speaker has claims in
+    the two sentences before it."""
+    a, b = ctx.sent_tok[mk]
+    if a >= b or ctx.lows[a] not in ("he", "she", "they"):
+        return None
+    near = {c.speaker for c in claims if c.speaker and mk - 2 <= c.sent < mk}
+    if len(near) != 1:
+        last = max(
+            (c for c in claims if c.speaker and c.sent < mk),
+            key=lambda c: c.content[0],
+            default=None,
+        )
+        return last.speaker if last is not None and last.sent == mk - 1 else None
+    return next(iter(near))
 
 
 def annotate(ctx: DocContext, claims: list[Claim]) -> None:

@@ -391,21 +391,26 @@ def _find_mentions(ctx: DocContext) -> None:
         ):
             i -= 1
             run_lows = lows[i:j]
-        if j < n and lows[j] in org_nouns and not toks[j].cap:  # "Severn Water company"
-            _add(ctx, Mention(i, j, ctx.span_text(i, j), "ORG"))
+        name = ctx.span_text(i, j)
+        # "Pedro Sánchez's government": a possessor; its name is without the "'s", and
+        # the noun after it is what it owns, not the head of an organisation's name
+        possessive = len(toks[j - 1].text) > 2 and toks[j - 1].text[-2:] in ("'s", "’s")
+        if possessive:  # (the tokeniser already drops the "'s" from the lower-case form)
+            name = name[:-2]
+        if j < n and lows[j] in org_nouns and not toks[j].cap and not possessive:
+            _add(ctx, Mention(i, j, name, "ORG"))  # "Severn Water company"
         elif words and words[-1] in place_heads:
-            _add(ctx, Mention(i, j, ctx.span_text(i, j), "LOC"))
+            _add(ctx, Mention(i, j, name, "LOC"))
         elif (
             any(w in org_heads for w in words)
             or ctx.text[toks[i].start : toks[j - 1].end].isupper()
         ):
-            _add(ctx, Mention(i, j, ctx.span_text(i, j), "ORG"))
+            _add(ctx, Mention(i, j, name, "ORG"))
         elif len(words) >= 2 and not (j < n and lows[j] in role_words and words[-1] in PORTFOLIOS):
-            canon = ctx.span_text(i, j)
-            _add(ctx, Mention(i, j, canon, "PER"))
-            ctx.surnames.setdefault(run_lows[-1], canon)
+            _add(ctx, Mention(i, j, name, "PER"))
+            ctx.surnames.setdefault(words[-1], name)
         else:
-            mm = Mention(i, j, ctx.span_text(i, j), "UNK")
+            mm = Mention(i, j, name, "UNK")
             pending_single.append(mm)
             _add(ctx, mm)
         i = j
@@ -439,6 +444,8 @@ def _city_in_name(ctx: DocContext, a: int, b: int, non_names: frozenset[str]) ->
         return False
     if toks[b].start - toks[b - 1].end > 1 or ctx.lex.speaker_agents.match_at(ctx.lows, b):
         return False
+    if toks[b - 1].text[-2:] in ("'s", "’s"):
+        return False  # "Britain's Foreign Office": the possessor is the state
     alias = " ".join(ctx.lows[a:b])
     first = toks[a].text
     return not first.isupper() and ctx.lex.country_names.get(alias) is None

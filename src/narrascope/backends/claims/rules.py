@@ -31,6 +31,11 @@ DASHES = frozenset({"—", "–"})
 FINAL_STRIP = " \t\r\n.,;:!?…—–-"
 
 
+def _acronym(word: str) -> bool:
+    """ "US", "WHO", "IT": an upper-case acronym, not the function word it spells."""
+    return len(word) > 1 and word.isupper() and word.isalpha()
+
+
 @dataclass
 class Claim:
     content: tuple[int, int]  # char offsets
@@ -298,12 +303,16 @@ class RuleExtractor:
                 break
             if k < j and k in self._cue_at and not t.cap:
                 break  # "Keller said the warming": a cue ends the noun phrase
-            if t.low in self.source_stop and not (
-                t.low == "and"
-                and k + 1 <= j
-                and ctx.toks[k + 1].cap
-                and k - 1 >= lo
-                and ctx.toks[k - 1].cap
+            if (
+                t.low in self.source_stop
+                and not _acronym(t.text)
+                and not (
+                    t.low == "and"
+                    and k + 1 <= j
+                    and ctx.toks[k + 1].cap
+                    and k - 1 >= lo
+                    and ctx.toks[k - 1].cap
+                )
             ):
                 break
             k -= 1
@@ -381,7 +390,12 @@ class RuleExtractor:
                 k > i and (ctx.toks[k - 1].text.isupper() or ctx.lows[k - 1] in self.abbrev)
             ):
                 break
-            if k > i and t.low in self.source_stop and t.low not in ("and",):
+            if (
+                k > i
+                and t.low in self.source_stop
+                and t.low not in ("and",)
+                and not _acronym(t.text)
+            ):
                 break
             if k > i and t.low in (
                 "in",
