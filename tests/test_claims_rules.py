@@ -468,3 +468,35 @@ def test_a_note_starting_with_a_pronoun_is_about_the_last_speaker() -> None:
     ev = {c.attrs["speaker"]: c.attrs["evidence"] for c in doc.spans["claims"]}
     assert ev["Sergei Lavrov"] == "claimed_without_evidence"
     assert ev["Kristen Michal"] == "none_stated"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("President Maia Sandu on Sunday accused Moscow of buying votes.", "Maia Sandu"),
+        ("Vladimir Putin last week said the war would end.", "Vladimir Putin"),
+        (
+            "Dmitry Peskov earlier this month told reporters that talks had stalled.",
+            "Dmitry Peskov",
+        ),
+        ("Russia's intelligence service, the SVR, on Monday said the plot was foiled.", "SVR"),
+    ],
+)
+def test_time_adjuncts_and_appositive_names_before_the_cue(text: str, speaker: str) -> None:
+    assert only(text).attrs["speaker"] == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "accused"),
+    [
+        (
+            "Salome Zourabichvili said Irakli Kobakhidze had declared war on his own people.",
+            ["Irakli Kobakhidze"],
+        ),
+        ("Karl Berg said the Kremlin was spreading disinformation about the vote.", ["Russia"]),
+        ("Karl Berg said the report was dangerous propaganda.", None),  # a label, no agent
+    ],
+)
+def test_blame_words_need_an_agent(text: str, accused: list[str] | None) -> None:
+    acc = only(text).attrs["accusation"]
+    assert (acc["accused"] if acc else None) == accused

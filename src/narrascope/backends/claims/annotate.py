@@ -101,6 +101,15 @@ def _resolve(
     described = _by_title(ctx, a, b)
     if described is not None:
         return described, "PER"
+    for m in ments:  # "Russia's foreign intelligence service, the SVR": the name after it
+        if (
+            m.type == "ORG"
+            and m.end == b
+            and m.start > a + 1
+            and ctx.toks[m.start - 1 - (ctx.lows[m.start - 1] == "the")].text == ","
+            and not any(w in roles for w in ctx.lows[m.start : m.end])
+        ):
+            return m.canon, "ORG"
     gpe = [m for m in ments if m.type == "GPE"]
     if gpe:  # "the US State Department", "Russia's defence ministry"
         return gpe[0].canon, "GPE"

@@ -122,7 +122,9 @@ class Lexicon:
     def words(self, key: str) -> frozenset[str]:
         cache = self.__dict__.setdefault("_words_cache", {})
         if key not in cache:
-            cache[key] = _words(self.raw.get(key, ()))
+            outer, _, inner = key.partition(".")  # "time_adjunct.words": a nested list
+            value = self.raw.get(outer, {}).get(inner, ()) if inner else self.raw.get(key, ())
+            cache[key] = _words(value)
         return cache[key]
 
     @property

@@ -275,8 +275,32 @@ class RuleExtractor:
             ):
                 j -= 1
                 continue
+            k = self._time_adjunct_back(lo, j)
+            if k < j:
+                j = k
+                continue
             break
         return j
+
+    def _time_adjunct_back(self, lo: int, j: int) -> int:
+        """Index before a time adjunct ending at ``j`` ("on Sunday", "last week", "on 3
+        March"), or ``j`` when there is none (lexicon key ``time_adjunct``)."""
+        spec = self.lex.raw.get("time_adjunct")
+        if not spec:
+            return j
+        words, lead = self.lex.words("time_adjunct.words"), self.lex.words("time_adjunct.lead")
+        lows = self.ctx.lows
+        k, found = j, False
+        while k >= lo and j - k < 5:
+            low = lows[k]
+            if low in words:
+                found = True
+            elif not (low.isdigit() or low in lead):
+                break
+            k -= 1
+        if not found or k < lo or lows[k + 1] not in lead:
+            return j  # "Sunday Times said": a time word must follow a lead word
+        return k
 
     def _np_back(self, lo: int, j: int, max_len: int = 7) -> int | None:
         """Walk back from token ``j`` over a noun phrase; return its first token index."""
@@ -579,6 +603,8 @@ class RuleExtractor:
             return
         if self._negated(a, c0):
             return  # "did not say", "declined to comment"
+        if c1 < b and lows[c1] in self.lex.words("not_speech_objects"):
+            return  # "declared war on", "claimed victory": an act, not reported speech
         if c0 == a and cls == "question" and c1 < b and lows[c1] in self.question_frames:
             return  # "Asked whether ..., X said": the question frames the next cue
         if lows[c0] in self.noun_ambiguous and c1 - c0 == 1 and c0 > a:
