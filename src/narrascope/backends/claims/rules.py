@@ -97,6 +97,8 @@ class RuleExtractor:
         self.negations = lw("negation_tokens")
         self.cited_sources = lw("cited_sources")
         self.roles = lw("role_nouns")
+        self.time_words = lw("time_words")
+        self.generic = lw("generic_sources") | lw("generic_heads")
         self._prep_at = ctx._matches(self.lex.prep)[2]
         self._cue_at = ctx._matches(self.lex.cues)[2]
         self._nom_at = ctx._matches(self.lex.nominal)[2]
@@ -446,6 +448,18 @@ class RuleExtractor:
         while k < b:
             t = ctx.toks[k]
             if ctx.tok_quote[k] >= 0:
+                qk = ctx.tok_quote[k]
+                if k > start_tok and k + 1 < b and ctx.tok_quote[k + 1] != qk:
+                    # a quote closing on a comma ('“sarcastic,” which ...'): the comma
+                    # rules apply to what follows the closing mark
+                    q = ctx.quotes[qk]
+                    inner = ctx.text[q.start : q.end].rstrip()
+                    if (
+                        q.closed
+                        and inner.endswith(",")
+                        and self._comma_cut(k + 1, b, after_quote=True)
+                    ):
+                        return k + 1
                 k += 1
                 continue
             if t.text == ";":
@@ -487,6 +501,23 @@ class RuleExtractor:
                     return k - 1
             k += 1
         return b
+
+    def _comma_cut(self, k: int, b: int, *, after_quote: bool = False) -> bool:
+        """Whether the token ``k`` after a comma ends a reported clause: a clause cut
+        (", while", ", although" ...; after a quote not ", but"/", yet"/", and": 'a "slow,"
+        but "safe," ferry'), the author's addition (``_tail_cut``), a
+        prepositional cue (", according to")."""
+        lows = self.ctx.lows
+        if k >= b or self.ctx.tok_quote[k] >= 0:
+            return False
+        if any(
+            k - 1 + len(cut) <= b
+            and tuple(lows[k : k - 1 + len(cut)]) == cut[1:]
+            and not (after_quote and cut[1] in ("but", "yet", "and"))
+            for cut in self.clause_cut
+        ):
+            return True
+        return self._tail_cut(k) or self.ctx.at(self.lex.prep, k) is not None
 
     def _extend_into_quote(self, e_char: int) -> int:
         """If a content end falls inside a quote that started before, extend to its close."""
@@ -772,6 +803,7 @@ class RuleExtractor:
                         lows[x] in self.that_skip
                         or ctx.toks[x].cap
                         or (lows[x].endswith(self.adverb_suffix) and len(lows[x]) > 4)
+                        or lows[x].isdigit()  # "said in 2019 that"
                         for x in between
                     )
                     or (lows[c0] in self.object_cues and len(between) <= 4)
@@ -807,6 +839,8 @@ class RuleExtractor:
                 start = comma + 1
         while start < b and ctx.toks[start].text in (",", ":", "—", "–"):
             start += 1
+        if not via_comp:
+            start = self._skip_time(start, b)
         if start >= b:
             self._block_quote(si, c0, c1, cls, cue, src)
             return
@@ -834,6 +868,23 @@ class RuleExtractor:
         if cls == "belief":
             score -= 0.2
         self._clause_claim(si, start, end, cue, cls, src, rule, score)
+
+    def _skip_time(self, k: int, b: int) -> int:
+        """After a cue without "that": a leading time adverbial is not part of the reported
+        clause ("said on Wednesday she wants ...", "said last week the talks ..."; lexicon
+        key ``time_words``); returns the first token after it (``k`` when there is none or
+        nothing follows it)."""
+        lows = self.ctx.lows
+        j = k
+        if j < b and lows[j] in ("on", "in", "at", "last", "this", "next", "early", "late"):
+            j += 1
+        if j >= b or lows[j] not in self.time_words:
+            return k
+        while j < b and (lows[j] in self.time_words or lows[j].isdigit() or lows[j] == ","):
+            j += 1
+        if j >= b or not self.ctx.toks[j].alpha or lows[j] in self.intransitive:
+            return k
+        return j
 
     def _tail_cut(self, k: int) -> bool:
         """Whether the token ``k`` after a comma opens the author's addition to a
@@ -1037,10 +1088,16 @@ class RuleExtractor:
             s_end = self._np_forward(c1, end_i, 6)
             src_ok = (
                 s_end > c1
+                # not "..., said on Thursday", not "..., adding of X", not "..., told her
+                # supporters": a preposition, a participle cue of the clause before, an
+                # object pronoun are no inverted source
+                and lows[c1] not in self.intransitive
+                and not (self.part_suffix and lows[c0].endswith(self.part_suffix))
                 and any(
                     (ctx.toks[x].cap and ctx.toks[x].alpha)
-                    or lows[x] in self.pronouns
+                    or (lows[x] in self.pronouns and lows[x] not in ("her", "him"))
                     or lows[x] in self.roles
+                    or lows[x] in self.generic  # "..., said several analysts."
                     for x in range(c1, s_end)
                 )
                 and not any(lows[x] in ("of",) and x == s_end - 1 for x in range(c1, s_end))
@@ -1135,10 +1192,44 @@ class RuleExtractor:
                 end = self._content_end(si, rest_end + 1)
                 self._clause_claim(si, lo, end, cue, cls, (head, j + 1), "parenthetical", 0.75)
                 return True
+            if n_after >= 3 and self._adjunct_before(a, bnd, rest_end + 1):
+                # "After two quiet years, the board said, prices will rise": the clause
+                # before the source is an adjunct; the reported clause follows the cue
+                end = self._content_end(si, rest_end + 1)
+                self._clause_claim(
+                    si, rest_end + 1, end, cue, cls, (head, j + 1), "parenthetical", 0.75
+                )
+                return True
         if self._content_before(si, bnd, cue, cls, (head, j + 1)):
             self._split_second(si, rest_end, cue, cls, (head, j + 1))
             return True
         return False
+
+    def _adjunct_before(self, a: int, bnd: int, nxt: int) -> bool:
+        """Whether the comma-delimited segment that ends at ``bnd`` (a parenthetical
+        source's opening comma) opens with a subordinator, a preposition or a coordinator
+        ("After two quiet years, | the board said, ..."; "..., but at that point, |
+        analysts think, ..."), and the text after the cue at ``nxt`` is a clause (no
+        quote, no participle)."""
+        ctx = self.ctx
+        lows = ctx.lows
+        lo = a
+        for x in range(bnd - 1, a - 1, -1):
+            if ctx.toks[x].text == "," or ctx.tok_quote[x] >= 0:
+                lo = x + 1
+                break
+        if lo >= bnd or any(ctx.tok_quote[x] >= 0 for x in range(lo, bnd)):
+            return False
+        if nxt >= len(ctx.toks) or ctx.tok_quote[nxt] >= 0 or not ctx.toks[nxt].alpha:
+            return False
+        if self.part_suffix and lows[nxt].endswith(self.part_suffix):
+            return False
+        first = lows[lo]
+        return (
+            first in self.intransitive
+            or first in self.subordinators
+            or first in ("but", "and", "so", "yet")
+        )
 
     def _adverbial(self, x: int) -> bool:
         """Tokens that may follow an inverted cue: "said on Monday", "told reporters"."""
@@ -1202,11 +1293,23 @@ class RuleExtractor:
         s_end = c1
         while (
             s_end < b
-            and ctx.toks[s_end].text not in (",", ".", ";", ":")
+            and (
+                ctx.toks[s_end].text not in (",", ".", ";", ":")
+                # "according to Mr. Lund": an abbreviation's or an initial's full stop
+                or (
+                    ctx.toks[s_end].text == "."
+                    and s_end > c1
+                    and (
+                        ctx.lows[s_end - 1] in self.abbrev
+                        or (len(ctx.lows[s_end - 1]) == 1 and ctx.toks[s_end - 1].cap)
+                    )
+                    and s_end + 1 < b
+                )
+            )
             and ctx.tok_quote[s_end] < 0
         ):
             s_end += 1
-            if s_end - c1 > 12:
+            if s_end - c1 > 20:  # "early results of the survey carried out by X for Y"
                 return
         if s_end == c1:
             # "по его словам", "segundo ele": the source is the pronoun inside the cue
@@ -1228,11 +1331,42 @@ class RuleExtractor:
                 and ctx.mentions_in(s_end + 1, k)
             ):
                 s_end = k
+        # "According to Dr. Lena Ortiz, the head of the survey team, ...": an appositive
+        # with a role noun after a person's name belongs to the source
+        if (
+            s_end + 1 < b
+            and ctx.toks[s_end].text == ","
+            and (ctx.lows[s_end + 1] in self.dets or ctx.lows[s_end + 1] in self.roles)
+            and any(m.type == "PER" for m in ctx.mentions_in(c1, s_end))
+        ):
+            k = s_end + 1
+            while k < b and ctx.toks[k].text not in (",", ".", ";", ":") and k - s_end <= 10:
+                k += 1
+            if (
+                k < b
+                and ctx.toks[k].text == ","
+                and ctx.tok_quote[k] < 0
+                and any(ctx.lows[x] in self.roles for x in range(s_end + 1, k))
+            ):
+                s_end = k
         src = (c1, s_end)
         after = s_end + 1 if s_end < b and ctx.toks[s_end].text in (",", ":") else s_end
         words_after = sum(1 for x in range(after, b) if ctx.toks[x].alpha)
-        if words_after >= 2 and (
-            c0 == a or ctx.toks[c0 - 1].text in (",", ":", "—") or ctx.lows[c0 - 1] in self.comp
+        # "X is too slow, according to Y, because ...": what follows the source is the
+        # rest of the author's sentence; the reported clause is the one before the cue
+        tail_clause = (
+            c0 > a
+            and ctx.toks[c0 - 1].text == ","
+            and after < b
+            and (ctx.lows[after] in self.subordinators or ctx.lows[after] in ("and", "but", "so"))
+            and sum(1 for x in range(a, c0) if ctx.toks[x].alpha) >= 3
+        )
+        if (
+            words_after >= 2
+            and not tail_clause
+            and (
+                c0 == a or ctx.toks[c0 - 1].text in (",", ":", "—") or ctx.lows[c0 - 1] in self.comp
+            )
         ):
             end = self._content_end(si, after)
             self._clause_claim(si, after, end, cue, "prep", src, "prep", 0.85)
