@@ -115,3 +115,10 @@ def test_run_together_source_shrinks_to_the_last_speaker(tmp_path: Path) -> None
     assert _claims(text, tmp_path) == [("glim glam glam glam", "he")]
     text = "Zork Karl Berg blab glim glam glam glam." + _TAIL  # one name: kept whole
     assert _claims(text, tmp_path) == [("glim glam glam glam", "Zork Karl Berg")]
+
+
+@pytest.mark.parametrize("negation", ["did not", "never", "won't"])
+def test_a_negated_cue_drops_the_proposal(tmp_path: Path, negation: str) -> None:
+    model = _toy_model(tmp_path)
+    assert _claims("Zork blab glim glam glam glam." + _TAIL, model) != []
+    assert _claims(f"Zork {negation} blab glim glam glam glam." + _TAIL, model) == []

@@ -158,10 +158,14 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 # is dropped. ``DISABLED_FILTERS`` switches some off (ablations in bench scripts).
 FILTERS = (
     "inside_cue", "address_cue", "reference_cue", "intention_cue", "evidential_cue",
+    "negated_cue",
     "not_a_claim", "short",
     "no_source", "author_source", "source_too_far", "content_too_far",
 )  # fmt: skip
 DISABLED_FILTERS: frozenset[str] = frozenset()
+
+
+_NEGATIONS = frozenset({"not", "n't", "never", "didn't", "doesn't", "don't", "won't", "wouldn't"})
 
 
 def proposal_reasons(text: str, cue: str = "", cls: str = "") -> list[str]:
@@ -223,6 +227,10 @@ def crf_proposals(
                 # (a content cannot start inside a cue phrase: "point | the finger")
                 if marks[cs].startswith("I"):
                     reasons.append("inside_cue")
+                # "He did not say how ...", "never claimed": nothing was said
+                before = ctx.lows[cue[0] - 1] if cue[0] > 0 else ""
+                if _NEGATIONS.intersection(cue_low.split()) or before in _NEGATIONS:
+                    reasons.append("negated_cue")
                 cls = cue_class(cue_low, text[s:e], cls)
                 if address_only(cue_low, text[s:e]):
                     reasons.append("address_cue")
