@@ -63,7 +63,8 @@ from ..stages.segment import paragraph_offsets, sentence_offsets
 LICENCE = (
     "trained on research-only SemEval/PolNeAR data; weights only, no text "
     "(SemEval-2025 Task 10 subtask 1 training data, and its subtask 2 narrative labels "
-    "for the optional narrative head; research use)"
+    "for the optional narrative head; research use); the optional static word vectors "
+    "(models/static_vectors) are MIT, distilled from multilingual-e5-small"
 )
 
 
@@ -465,6 +466,11 @@ DEFAULTS: dict[str, Any] = {
     "stack": True,  # narrative x side stacker over the linear heads (kept if CV improves)
     "C_narr": 10.0,
     "C_stack": 1.0,
+    # static word vectors (models/static_vectors, narrascope.train.static_vectors): the
+    # mention's, its +-8 words' and its sentence's mean vectors as dense columns
+    "vectors": "static_vectors",
+    "vector_weight": 1.0,
+    "vector_window": 8,
 }
 
 

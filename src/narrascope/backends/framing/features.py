@@ -55,6 +55,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from ..static_vectors import StaticVectors, span_mean, unit
+
 # \w alone splits Devanagari words at vowel signs (category M): add the combining marks
 TOKEN = re.compile(r"[\w\u0300-\u036f\u0483-\u0489\u0900-\u0963\u0966-\u097f]+")
 
@@ -403,6 +405,8 @@ class ArticleFeatures:
     )
     # sentence starts when the sorted sentences are disjoint (bisect), else None (scan)
     sentence_starts: list[int] | None = None
+    # prefix sums of the static word vectors over ``tokens`` (models with vectors only)
+    vector_sums: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
@@ -721,8 +725,47 @@ def _mention_matrix(
     feature_set: int,
     kw: dict[str, Any],
 ) -> sparse.csr_matrix:
+    vectors = kw.pop("vectors", None)
+    vector_weight = float(kw.pop("vector_weight", 1.0))
+    vector_window = int(kw.pop("vector_window", 8))
     rows = [mention_features(art, s, e, feature_set=feature_set, **kw) for s, e in spans]
-    return hash_mentions(art, rows, bits, lang_features=lang_features, lang_weight=lang_weight)
+    X = hash_mentions(art, rows, bits, lang_features=lang_features, lang_weight=lang_weight)
+    if vectors is None:
+        return X
+    D = mention_vectors(art, spans, vectors, window=vector_window) * np.float32(vector_weight)
+    return sparse.hstack([X, sparse.csr_matrix(D)], format="csr")
+
+
+def mention_vectors(
+    art: ArticleFeatures,
+    spans: Sequence[tuple[int, int]],
+    vectors: StaticVectors,
+    *,
+    window: int = 8,
+) -> np.ndarray:
+    """Dense columns of each mention: the unit-length weighted means of the static word
+    vectors of (1) the mention's words, (2) the ``window`` words on each side of it and
+    (3) its sentence; ``3 * vectors.dim`` columns, zeros where no word is known."""
+    if art.vector_sums is None:
+        art.vector_sums = vectors.prefix_sums([t[2] for t in art.tokens])
+    sums = art.vector_sums
+    V, W = sums
+    n = len(art.tokens)
+    out = np.zeros((len(spans), 3 * vectors.dim), np.float32)
+    starts = art.token_starts
+    for r, (start, end) in enumerate(spans):
+        i0 = int(np.searchsorted(starts, start, side="left"))
+        i1 = int(np.searchsorted(starts, end, side="left"))
+        a, b = max(0, i0 - window), min(n, i1 + window)
+        ww = (W[i0] - W[a]) + (W[b] - W[i1])
+        ctx = ((V[i0] - V[a]) + (V[b] - V[i1])) / np.float32(ww) if ww > 1e-12 else V[0] * 0
+        s_start, s_end = _sentence_of(art, start, end)
+        j0 = int(np.searchsorted(starts, s_start, side="left"))
+        j1 = int(np.searchsorted(starts, s_end, side="left"))
+        out[r] = np.concatenate(
+            [unit(span_mean(sums, i0, i1)), unit(ctx), unit(span_mean(sums, j0, j1))]
+        )
+    return out
 
 
 def doc_row(art: ArticleFeatures, bits: int) -> sparse.csr_matrix:

@@ -12,6 +12,12 @@ narratives, one sigmoid each, over the hashed article bag ``D=`` only) and a den
 the main role from the linear heads' log probabilities, the article's narrative
 probabilities and those crossed with the entity's side (Russia / Ukraine / West ...), so
 that one article's stance can cast one side as villain and the other as victim.
+
+Optional (models from round 6 on, ``params["vectors"]``): static multilingual word
+vectors (``models/static_vectors``, see ``backends/static_vectors.py``) add three dense
+blocks after the ``2**bits`` hashed columns: the mean vectors of the mention, of the
+words around it and of its sentence (:func:`features.mention_vectors`); the heads' rows
+for those columns are stored like any other row.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import numpy as np
 from scipy import sparse
 
 from ...errors import ModelError
+from ..static_vectors import StaticVectors
 from .features import featurize_article, featurize_with_doc
 
 MAIN_ROLES: tuple[str, ...] = ("Protagonist", "Antagonist", "Innocent")
@@ -136,12 +143,31 @@ def feature_kwargs(params: dict[str, Any]) -> dict[str, Any]:
     """Keyword arguments of ``featurize_article`` for a model's (or a recipe's) params.
     Models saved before feature set 2 have neither ``feature_set`` nor ``lang_weight``:
     feature set 1 with full-weight language copies."""
-    return {
+    out: dict[str, Any] = {
         "bits": int(params["bits"]),
         "lang_features": bool(params.get("lang_features", True)),
         "lang_weight": float(params.get("lang_weight", 1.0)),
         "feature_set": int(params.get("feature_set", 1)),
     }
+    if params.get("vectors"):  # models from round 6 on: static word vectors
+        out["vectors"] = load_vectors(str(params["vectors"]))
+        out["vector_weight"] = float(params.get("vector_weight", 1.0))
+        out["vector_window"] = int(params.get("vector_window", 8))
+    return out
+
+
+def n_columns(params: dict[str, Any]) -> int:
+    """Width of the feature matrix: the hashed columns, then (models with static word
+    vectors) three dense blocks of the vectors' dimension."""
+    extra = 3 * load_vectors(str(params["vectors"])).dim if params.get("vectors") else 0
+    return (1 << int(params["bits"])) + extra
+
+
+@lru_cache(maxsize=4)
+def load_vectors(name: str) -> StaticVectors:
+    """Static word vectors by directory name under ``narrascope/models`` (or a path)."""
+    path = Path(name)
+    return StaticVectors.load(path if path.is_absolute() else default_model_dir().parent / name)
 
 
 class RoleModel:
@@ -275,7 +301,7 @@ class RoleModel:
                 self._slices[n] = slice(col, col + w)
                 col += w
             b = np.concatenate([self.heads[n].b for n in names])
-            self._all = _Head(rows, W, b, 1 << self.bits)
+            self._all = _Head(rows, W, b, n_columns(self.params))
         return self._all
 
     def logits(self, X: sparse.csr_matrix) -> dict[str, np.ndarray]:
@@ -343,7 +369,7 @@ class RoleModel:
                 f"{meta.get('fine_roles')} but this narrascope expects {list(FINE_ROLES)}"
             )
         params = meta["params"]
-        dim = 1 << int(params["bits"])
+        dim = n_columns(params)
         heads: dict[str, _Head] = {}
         with np.load(w_path, allow_pickle=False) as z:
             for name in meta["heads"]:
