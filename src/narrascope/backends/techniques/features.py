@@ -6,8 +6,9 @@ that are each sublinear-TF weighted and L2-normalised, then scaled:
 - ``char``: character n-grams (default 4-grams) of the lower-cased paragraph;
   shared across languages, so related languages transfer (uk/bg via ru, pt via it/fr);
 - ``word``: word unigrams and bigrams of the paragraph (plus ``!``, ``?`` and quotes);
-- ``doc``: word unigrams of the whole article (off by default: the model's second
-  stage adds article context more cheaply, see :mod:`.model`);
+- ``doc``: word unigrams of the whole article, the same block on every paragraph row
+  (off by default here; the shipped model uses weight 0.5 since round 6, on top of the
+  article context of the second stage, see :mod:`.model`);
 - ``ctx``: word unigrams of the previous and next paragraphs (off by default);
 - ``meta``: language, length, position, title line, punctuation and lexicon cues.
 
