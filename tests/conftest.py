@@ -122,3 +122,23 @@ def toy_technique_model(
         languages=[language],
         **stack,
     )
+
+
+def run_claims(text: str, stage: Any = None, lang: str = "en") -> list[dict[str, Any]]:
+    """Claims of ``text`` (rules by default) as dicts, after checking every offset."""
+    from narrascope.document import Document
+    from narrascope.stages.claims import RuleClaims
+    from narrascope.stages.segment import SentencexSegmenter
+
+    doc = SentencexSegmenter()(Document(id="t", text=text, language=lang))
+    doc = (stage or RuleClaims())(doc)
+    doc.validate()
+    out = []
+    for c in doc.spans["claims"]:
+        assert text[c.start : c.end] == c.text
+        for key in ("source", "cue"):
+            ref = c.attrs[key]
+            if ref is not None:
+                assert text[ref["start"] : ref["end"]] == ref["text"]
+        out.append({"text": c.text, **c.attrs})
+    return out

@@ -11,26 +11,12 @@ from typing import Any
 
 import pytest
 
+from conftest import run_claims as _run
 from conftest import write_toy_crf
 from narrascope.backends.claims import hybrid
 from narrascope.document import Document
-from narrascope.stages.claims import HybridClaims, RuleClaims
+from narrascope.stages.claims import HybridClaims
 from narrascope.stages.segment import SentencexSegmenter
-
-
-def _run(text: str, stage: Any = None, lang: str = "en") -> list[dict[str, Any]]:
-    doc = SentencexSegmenter()(Document(id="t", text=text, language=lang))
-    doc = (stage or RuleClaims())(doc)
-    doc.validate()
-    out = []
-    for c in doc.spans["claims"]:
-        assert text[c.start : c.end] == c.text
-        for key in ("source", "cue"):
-            ref = c.attrs[key]
-            if ref is not None:
-                assert text[ref["start"] : ref["end"]] == ref["text"]
-        out.append({"text": c.text, **c.attrs})
-    return out
 
 
 def _one(text: str, lang: str = "en") -> dict[str, Any]:

@@ -12,26 +12,10 @@ from typing import Any
 
 import pytest
 
+from conftest import run_claims as _run
 from conftest import write_toy_crf
 from narrascope.backends.claims import hybrid
-from narrascope.document import Document
-from narrascope.stages.claims import HybridClaims, RuleClaims
-from narrascope.stages.segment import SentencexSegmenter
-
-
-def _run(text: str, stage: Any = None) -> list[dict[str, Any]]:
-    doc = SentencexSegmenter()(Document(id="t", text=text, language="en"))
-    doc = (stage or RuleClaims())(doc)
-    doc.validate()
-    out = []
-    for c in doc.spans["claims"]:
-        assert text[c.start : c.end] == c.text
-        for key in ("source", "cue"):
-            ref = c.attrs[key]
-            if ref is not None:
-                assert text[ref["start"] : ref["end"]] == ref["text"]
-        out.append({"text": c.text, **c.attrs})
-    return out
+from narrascope.stages.claims import HybridClaims
 
 
 def _one(text: str) -> dict[str, Any]:
