@@ -77,3 +77,47 @@ def test_model_with_vectors_overfits_survives_save_load_and_keeps_offsets(
         assert doc.text[span.start : span.end] == span.text
     by_name = {e["name"]: e["main_role"] for e in doc.data["entities"]}
     assert by_name["Zorvania"] == "Antagonist" and by_name["Alvo Kess"] == "Protagonist"
+
+
+def test_framed_vectors_option_and_old_params(vectors_dir: Path) -> None:
+    params = _params(vectors_dir)
+    assert recipe.framed_vectors({**params, "framed_vectors": 0.0}) == (1 << 16, 0.0)
+    assert recipe.framed_vectors({**params, "framed_vectors": False}) == (1 << 16, 0.0)
+    assert recipe.framed_vectors({**params, "framed_vectors": 0.25}) == (1 << 16, 0.25)
+    # full weight, no vectors, or params saved before the option: every column as before
+    assert recipe.framed_vectors({**params, "framed_vectors": True}) is None
+    assert recipe.framed_vectors({**params, "vectors": None, "framed_vectors": 0.0}) is None
+    old = {k: v for k, v in params.items() if k != "framed_vectors"}
+    assert recipe.framed_vectors(old) is None
+
+
+def test_framed_head_ignores_the_vector_columns(vectors_dir: Path) -> None:
+    params = {**_params(vectors_dir), "framed_vectors": 0.0}
+    fv = recipe.framed_vectors(params)
+    assert fv is not None
+    hashed = fv[0]
+    mat = recipe.build_matrix(articles(), **feature_kwargs(params))
+    Wm, bm, Wf, bf = recipe.fit_model(
+        mat.X, mat.main, mat.fine, C_main=100.0, C_fine=100.0, min_df=1
+    )
+    W_all, _ = recipe.fit_framed(mat.X, mat.X_neg, C=100.0, min_df=1)
+    assert np.abs(W_all[hashed:]).max() > 0  # without the option the head reads them
+    W_one, _ = recipe.fit_framed(
+        mat.X, mat.X_neg, C=100.0, min_df=1, max_column=hashed, dense_weight=1.0
+    )
+    np.testing.assert_allclose(W_one, W_all, atol=1e-4)  # weight 1: the same head
+    Wd, bd = recipe.fit_framed(
+        mat.X, mat.X_neg, C=100.0, min_df=1, max_column=fv[0], dense_weight=fv[1]
+    )
+    assert not Wd[hashed:].any()
+    assert np.abs(Wd[:hashed]).max() > 0
+    model = RoleModel.from_dense(Wm, bm, Wf, bf, W_framed=Wd, b_framed=bd, **params)
+    # scramble the dense columns: P(framed) stays, the main-role head moves
+    X = mat.X.tolil(copy=True)
+    rng = np.random.default_rng(1)
+    X[:, hashed:] = rng.normal(size=(X.shape[0], X.shape[1] - hashed))
+    X = X.tocsr()
+    p0, p1 = model.framed_proba(mat.X), model.framed_proba(X)
+    assert p0 is not None and p1 is not None
+    np.testing.assert_allclose(p0, p1, atol=1e-6)
+    assert not np.allclose(model.predict_proba(mat.X)[0], model.predict_proba(X)[0], atol=1e-3)

@@ -220,19 +220,34 @@ def fit_model(
 
 
 def fit_framed(
-    X_pos: sparse.csr_matrix, X_neg: sparse.csr_matrix, *, C: float, min_df: int = 2
+    X_pos: sparse.csr_matrix,
+    X_neg: sparse.csr_matrix,
+    *,
+    C: float,
+    min_df: int = 2,
+    max_column: int | None = None,
+    dense_weight: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Binary "is this mention framed" head: gold mentions vs other candidates."""
+    """Binary "is this mention framed" head: gold mentions vs other candidates. With
+    ``max_column`` (``2**bits``) the dense word-vector columns from it on are scaled by
+    ``dense_weight`` for the fit (a stronger penalty on them) and their weights by the
+    same factor afterwards; ``dense_weight`` 0: they keep a zero weight."""
     LogisticRegression = _sklearn_lr()
 
     X = sparse.vstack([X_pos, X_neg]).tocsr()
     y = np.r_[np.ones(X_pos.shape[0]), np.zeros(X_neg.shape[0])]
     dim = X.shape[1]
     used = _used_columns(X, min_df)
+    if max_column is not None and dense_weight <= 0:
+        used = used[used < max_column]
+    elif max_column is not None:
+        X = X @ sparse.diags(np.where(np.arange(dim) < max_column, 1.0, dense_weight))
     clf = LogisticRegression(C=C, max_iter=300, class_weight="balanced")
     clf.fit(X[:, used], y)
     W = np.zeros((dim, 1), dtype=np.float32)
     W[used, 0] = clf.coef_[0]
+    if max_column is not None:
+        W[max_column:] *= max(dense_weight, 0.0)
     return W, np.array([clf.intercept_[0]], dtype=np.float32)
 
 
@@ -265,9 +280,13 @@ def oof_probs(
     C_framed: float | None = None,
     balanced: bool = True,
     seed: int = 0,
+    framed_vectors: tuple[int, float] | None = None,
+    roles: bool = True,
 ) -> dict[str, np.ndarray]:
     """Out-of-fold probabilities (GroupKFold by article): ``main``, ``fine`` and, with
-    ``C_framed``, ``framed_pos`` / ``framed_neg`` (framed head on gold / candidates)."""
+    ``C_framed``, ``framed_pos`` / ``framed_neg`` (framed head on gold / candidates;
+    ``framed_vectors``: first dense column and its weight, see :func:`framed_vectors`).
+    Without ``roles`` only the framed head is fit (``main`` / ``fine`` stay zero)."""
     from sklearn.model_selection import GroupKFold
 
     n = mat.X.shape[0]
@@ -279,15 +298,17 @@ def oof_probs(
     }
     gkf = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for tr, te in gkf.split(mat.X, mat.main, mat.groups):
-        Wm, bm, Wf, bf = fit_model(
-            mat.X[tr], mat.main[tr], mat.fine[tr], C_main=C_main, C_fine=C_fine, balanced=balanced
-        )
-        out["main"][te] = _softmax(np.asarray(mat.X[te] @ Wm) + bm)
-        out["fine"][te] = _softmax(np.asarray(mat.X[te] @ Wf) + bf)
+        if roles:
+            Wm, bm, Wf, bf = fit_model(
+                mat.X[tr], mat.main[tr], mat.fine[tr], C_main=C_main, C_fine=C_fine,
+                balanced=balanced,
+            )  # fmt: skip
+            out["main"][te] = _softmax(np.asarray(mat.X[te] @ Wm) + bm)
+            out["fine"][te] = _softmax(np.asarray(mat.X[te] @ Wf) + bf)
         if C_framed is not None:
             test_groups = set(mat.groups[te].tolist())
             neg_te = np.isin(mat.neg_groups, list(test_groups))
-            W, b = fit_framed(mat.X[tr], mat.X_neg[~neg_te], C=C_framed)
+            W, b = fit_framed(mat.X[tr], mat.X_neg[~neg_te], C=C_framed, **_fv_kw(framed_vectors))
             out["framed_pos"][te] = _sigmoid(np.asarray(mat.X[te] @ W)[:, 0] + b[0])
             out["framed_neg"][neg_te] = _sigmoid(np.asarray(mat.X_neg[neg_te] @ W)[:, 0] + b[0])
     return out
@@ -471,7 +492,26 @@ DEFAULTS: dict[str, Any] = {
     "vectors": "static_vectors",
     "vector_weight": 1.0,
     "vector_window": 8,
+    # weight of the word-vector columns in the framed head (abstention), relative to the
+    # role heads: 0 (False) = hashed columns only, 1 (True) = as the role heads. With
+    # full weight, places listed in passing were called framed. Models saved without
+    # this key used the vectors in every head.
+    "framed_vectors": 0.25,
 }
+
+
+def framed_vectors(params: dict[str, Any]) -> tuple[int, float] | None:
+    """(first word-vector column = ``2**bits``, weight of those columns in the framed
+    head) when the params have vectors and ``framed_vectors`` is below 1, else None
+    (every column at full weight, as models saved before the option)."""
+    w = float(params.get("framed_vectors", 1.0))
+    if params.get("vectors") and w < 1.0:
+        return 1 << int(params["bits"]), max(w, 0.0)
+    return None
+
+
+def _fv_kw(fv: tuple[int, float] | None) -> dict[str, Any]:
+    return {} if fv is None else {"max_column": fv[0], "dense_weight": fv[1]}
 
 
 def data_digest(articles: Sequence[Article]) -> str:
@@ -506,22 +546,33 @@ def cross_validate(
     p = {**DEFAULTS, **(params or {})}
     articles = load_train(data_dir)
     mat = build_matrix(articles, **feature_kwargs(p))
+    fv = framed_vectors(p)
+    fv_key = np.array([-1.0, 1.0] if fv is None else [float(fv[0]), fv[1]])
     if oof_in is not None:
         with np.load(oof_in, allow_pickle=False) as z:
             if not np.array_equal(z["y"], mat.main):
                 raise ValueError(f"{oof_in}: out-of-fold scores of other training rows")
             oof = {k: z[k] for k in ("main", "fine", "framed_pos", "framed_neg")}
+            # caches without the key: the framed head saw every column at full weight
+            cached = z["framed_vectors"] if "framed_vectors" in z else np.array([-1.0, 1.0])
+        if not np.array_equal(cached, fv_key):  # refit the framed head only
+            oof.update(
+                {k: v for k, v in oof_probs(
+                    mat, folds=folds, C_main=p["C_main"], C_fine=p["C_fine"],
+                    C_framed=p["C_framed"], framed_vectors=fv, roles=False,
+                ).items() if k.startswith("framed_")}
+            )  # fmt: skip
     else:
         oof = oof_probs(
             mat, folds=folds, C_main=p["C_main"], C_fine=p["C_fine"], C_framed=p["C_framed"],
-            balanced=p["balanced"],
+            balanced=p["balanced"], framed_vectors=fv,
         )  # fmt: skip
     Pm, Pf = oof["main"], oof["fine"]
     if oof_out is not None:  # cache for cheap experiments on the decoding
         np.savez_compressed(
             oof_out, main=Pm, fine=Pf, y=mat.main, fine_y=mat.fine, groups=mat.groups,
             lang=mat.lang, evaluate=mat.evaluate, framed_pos=oof["framed_pos"],
-            framed_neg=oof["framed_neg"],
+            framed_neg=oof["framed_neg"], framed_vectors=fv_key,
         )  # fmt: skip
     thr, framed_metrics = tune_framed_threshold(oof["framed_pos"], oof["framed_neg"])
     p["framed_threshold"] = round(thr, 3)
@@ -607,7 +658,7 @@ def train(
     Wm, bm, Wf, bf = fit_model(
         mat.X, mat.main, mat.fine, C_main=p["C_main"], C_fine=p["C_fine"], balanced=p["balanced"]
     )
-    Wd, bd = fit_framed(mat.X, mat.X_neg, C=p["C_framed"])
+    Wd, bd = fit_framed(mat.X, mat.X_neg, C=p["C_framed"], **_fv_kw(framed_vectors(p)))
     model = RoleModel.from_dense(Wm, bm, Wf, bf, W_framed=Wd, b_framed=bd, **p)
     narr_info: dict[str, Any] = {}
     if p.get("stack") and stack is not None:
