@@ -344,6 +344,7 @@ def run_cv(
     pooled: bool = True,
     spans: bool = True,
     data_dir: Path | None = None,
+    nested: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Cross-validation by article through the full techniques stage.
@@ -352,6 +353,9 @@ def run_cv(
     ``pooled``), thresholds are tuned on the other folds' out-of-fold probabilities and
     the span cue lexicon is mined from the other folds' gold spans; the held-out
     articles then go through :class:`~narrascope.stages.techniques.LinearTechniques`.
+    With ``nested`` the fold's stacker and thresholds come from an inner CV on the other
+    folds only (see ``cross_validate_stage``); without it the reported figures are
+    optimistic.
     """
     from .train import techniques as tr
 
@@ -359,5 +363,5 @@ def run_cv(
     train_langs = list(LANGS) if pooled else wanted
     return tr.cross_validate_stage(
         train_langs, [LANGS[w] for w in wanted], folds=folds, spans=spans,
-        data_dir=data_dir, progress=progress,
+        data_dir=data_dir, nested=nested, progress=progress,
     )  # fmt: skip

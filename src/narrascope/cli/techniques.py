@@ -67,6 +67,14 @@ def cv(
         bool, typer.Option(help="Train on all six languages (the shipped recipe).")
     ] = True,
     spans: Annotated[bool, typer.Option(help="Also report span-level F1.")] = True,
+    nested: Annotated[
+        bool,
+        typer.Option(
+            help="Fit each fold's stacker and thresholds by an inner CV on the other folds "
+            "only (honest; ~2x slower). --no-nested reuses the shared out-of-fold scores "
+            "(optimistic: those were computed by models that saw the held-out fold)."
+        ),
+    ] = True,
     data_dir: Annotated[
         Path | None, typer.Option(help="Persuasion data directory (else env/default).")
     ] = None,
@@ -76,7 +84,7 @@ def cv(
     from ..techniques_harness import run_cv
 
     res = run_cv(lang=lang, folds=folds, pooled=pooled, spans=spans, data_dir=data_dir,
-                 progress=_err)  # fmt: skip
+                 nested=nested, progress=_err)  # fmt: skip
     if as_json:
         typer.echo(json.dumps(res, indent=2))
         return

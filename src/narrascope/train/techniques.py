@@ -508,6 +508,51 @@ def fold_thresholds(
     )
 
 
+def fold_model(
+    cv: CVResult,
+    k: int,
+    *,
+    config: FeatureConfig,
+    nested: bool = False,
+    alpha: float = 2e-5,
+    epochs: int = EPOCHS,
+    stack: bool = True,
+) -> TechniqueModel:
+    """The model cross_validate_stage runs on fold k's articles.
+
+    First stage: ``cv.scorers[k]`` (fitted on the other folds); cue lexicons mined from
+    the other folds. Without ``nested``, stacker ``cv.stackers[k]`` and thresholds tuned
+    on ``cv.proba`` of the other folds: both read out-of-fold scores of training rows
+    computed by models that saw fold k. With ``nested``, stacker and thresholds come
+    from nested_second_stage on the other folds' articles only."""
+    if cv.scorers is None or cv.fold_of_article is None:
+        raise RuntimeError("cross_val_proba kept no fold models")
+    labels, categories = taxonomy()
+    articles = cv.corpus.articles
+    train_arts = [a for i, a in enumerate(articles) if cv.fold_of_article[i] != k]
+    if nested:
+        folds = int(cv.fold_of_article.max()) + 1
+        inner = nested_second_stage(
+            train_arts, labels, n_folds=max(2, folds - 1), config=config, alpha=alpha,
+            epochs=epochs, stack=stack,
+        )  # fmt: skip
+        stacker = inner.stackers[0] if inner.stackers else None
+        thresholds = language_thresholds(inner.proba, inner.corpus.y, inner.corpus.langs)
+        stack_input, stack_cues = inner.stack_input, inner.stack_cues
+    else:
+        stacker = cv.stackers[k] if cv.stackers else None
+        thresholds = fold_thresholds(cv, k)
+        stack_input, stack_cues = cv.stack_input, cv.stack_cues
+    return TechniqueModel(
+        labels=labels, categories=categories, features=config, scorer=cv.scorers[k],
+        thresholds=thresholds, span_lexicons=span_lexicons(train_arts),
+        languages=sorted({a.lang for a in articles}), version=f"cv-fold{k}",
+        stack_weights=stacker[0] if stacker else None,
+        stack_bias=stacker[1] if stacker else None,
+        stack_input=stack_input, stack_cue_features=list(stack_cues),
+    )  # fmt: skip
+
+
 def cross_validate_stage(
     train_langs: Sequence[str],
     eval_langs: Sequence[str],
@@ -520,22 +565,28 @@ def cross_validate_stage(
     epochs: int = EPOCHS,
     stack: bool = True,
     cv: CVResult | None = None,
+    nested: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Per-fold models run through the techniques stage on held-out articles.
 
-    ``cv`` reuses out-of-fold results computed with ``keep_models=True``."""
+    ``cv`` reuses out-of-fold results computed with ``keep_models=True``. With
+    ``nested``, the second stage and the thresholds of outer fold k come from an inner
+    ``folds - 1``-fold CV on the other folds' articles only (nested_second_stage), so
+    no input of the held-out fold's model was computed by a model that saw that fold;
+    without it they come from the shared out-of-fold results, whose training rows were
+    scored by first-stage models that had seen the held-out fold (optimistic)."""
     from ..stages.techniques import LinearTechniques
     from ..techniques_harness import article_document, span_prf
 
-    labels, categories = taxonomy()
+    labels, _ = taxonomy()
     config = config or FEATURES
     if cv is None:
         articles = load_articles(train_langs, data_dir)
         corpus = make_corpus(articles, labels)
         cv = cross_val_proba(
             corpus, labels, n_folds=folds, config=config, alpha=alpha, epochs=epochs,
-            stack=stack, keep_models=True, progress=progress,
+            stack=stack and not nested, keep_models=True, progress=progress,
         )  # fmt: skip
     articles = cv.corpus.articles
     folds = int(cv.fold_of_row.max()) + 1 if len(cv.fold_of_row) else folds
@@ -547,15 +598,12 @@ def cross_validate_stage(
     gold_spans: dict[str, dict[str, list]] = defaultdict(dict)
     pred_spans: dict[str, dict[str, list]] = defaultdict(dict)
     for k in range(folds):
-        train_arts = [a for i, a in enumerate(articles) if cv.fold_of_article[i] != k]
-        model = TechniqueModel(
-            labels=labels, categories=categories, features=config, scorer=cv.scorers[k],
-            thresholds=fold_thresholds(cv, k), span_lexicons=span_lexicons(train_arts),
-            languages=sorted({a.lang for a in articles}), version=f"cv-fold{k}",
-            stack_weights=cv.stackers[k][0] if cv.stackers else None,
-            stack_bias=cv.stackers[k][1] if cv.stackers else None,
-            stack_input=cv.stack_input, stack_cue_features=list(cv.stack_cues),
-        )  # fmt: skip
+        t0 = time.perf_counter()
+        model = fold_model(
+            cv, k, config=config, nested=nested, alpha=alpha, epochs=epochs, stack=stack
+        )
+        if progress and nested:
+            progress(f"fold {k + 1}/{folds}: inner CV in {time.perf_counter() - t0:.0f} s")
         stage = LinearTechniques()
         stage._model = model
         for i, art in enumerate(articles):
@@ -583,7 +631,14 @@ def cross_validate_stage(
             "the techniques stage runs on held-out articles with thresholds tuned on the "
             "other folds' out-of-fold probabilities and cue lexicons mined from the other "
             "folds; span F1 with partial-overlap credit for same-technique spans"
+            + (
+                f"; nested: stacker and thresholds of each fold from an inner "
+                f"{max(2, folds - 1)}-fold CV on the other folds only"
+                if nested
+                else ""
+            )
         ),
+        "nested": nested,
     }
     for lang in eval_langs:
         r = micro_f1(gold[lang], pred[lang])
@@ -599,6 +654,44 @@ def cross_validate_stage(
             k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()
         }
     return out
+
+
+def second_stage(cv: CVResult, config: FeatureConfig) -> tuple[np.ndarray, np.ndarray] | None:
+    """The recipe's stacker: fitted on all rows' first-stage OOF probabilities (and OOF
+    cue features) of ``cv``; None when ``cv`` has no second stage."""
+    if cv.first_stage is None or cv.stackers is None:
+        return None
+    s = stack_matrix(cv.corpus, cv.first_stage, config, cv.stack_input)
+    if cv.stack_cues and cv.cue_feats is not None:
+        s = np.hstack([s, cv.cue_feats])
+    return fit_stacker(s, cv.corpus.y)
+
+
+def nested_second_stage(
+    articles: Sequence[Article],
+    labels: Sequence[str],
+    *,
+    n_folds: int,
+    config: FeatureConfig,
+    alpha: float = 2e-5,
+    epochs: int = EPOCHS,
+    stack: bool = True,
+) -> CVResult:
+    """The shipped recipe's CV on ``articles`` alone (one outer fold's training articles).
+
+    Returns the inner out-of-fold results (``proba``: stacker OOF probabilities, on
+    which the outer fold's thresholds are tuned) with ``stackers`` replaced by the single
+    stacker fitted on all inner OOF first-stage probabilities (second_stage), as
+    train_model does on the whole corpus."""
+    corpus = make_corpus(articles, labels)
+    inner = cross_val_proba(
+        corpus, labels, n_folds=n_folds, config=config, alpha=alpha, epochs=epochs,
+        stack=stack, keep_models=True,
+    )  # fmt: skip
+    inner.scorers = None
+    final = second_stage(inner, config) if stack else None
+    inner.stackers = [final] if final is not None else None
+    return inner
 
 
 def per_language_f1(cv: CVResult, pred: np.ndarray) -> dict[str, dict[str, float]]:
@@ -643,11 +736,9 @@ def train_model(
     scorer = fit_scorer(x, corpus.y, alpha=alpha, epochs=epochs)
     del x
     stack_w = stack_b = None
-    if cv is not None and cv.first_stage is not None and cv.stackers is not None:
-        s = stack_matrix(cv.corpus, cv.first_stage, config, cv.stack_input)
-        if cv.stack_cues and cv.cue_feats is not None:
-            s = np.hstack([s, cv.cue_feats])
-        stack_w, stack_b = fit_stacker(s, cv.corpus.y)
+    fitted = second_stage(cv, config) if cv is not None else None
+    if fitted is not None:
+        stack_w, stack_b = fitted
     if thresholds is None:
         thresholds = {}
         if cv is not None:
