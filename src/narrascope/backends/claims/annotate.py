@@ -522,7 +522,6 @@ def _context_evidence(
                     continue
                 if near is not None:
                     # "He did not say how ...": the last speaker's words just before
-                    named = None
                     window = [c for c in claims if c.speaker == near and mk - 2 <= c.sent < mk]
             if named is not None:
                 # "Zakharova gave no evidence.", "The minister gave no evidence.": the note
@@ -583,21 +582,22 @@ def _note_subject(
 
 
 def _note_pronoun(ctx: DocContext, mk: int, claims: list[Claim]) -> str | None:
-    """The speaker of the claims just before a note that starts with a personal pronoun
-    ("He did not say how ...", "She offered no proof."), if one speaker has claims in
-    the two sentences before it."""
+    """The speaker a note starting with a personal pronoun is about ("He did not say how
+    ...", "She offered no proof."; lexicon ``pronouns``, not possessives): the one
+    speaker with claims in the two sentences before it, else the speaker of the last
+    claim when that claim is in the sentence just before."""
     a, b = ctx.sent_tok[mk]
-    if a >= b or ctx.lows[a] not in ("he", "she", "they"):
+    kind = ctx.lex.raw.get("pronouns", {}).get(ctx.lows[a]) if a < b else None
+    if kind not in ("male", "female", "plural") or ctx.lows[a] in ctx.lex.words(
+        "possessive_pronouns"
+    ):
         return None
     near = {c.speaker for c in claims if c.speaker and mk - 2 <= c.sent < mk}
-    if len(near) != 1:
-        last = max(
-            (c for c in claims if c.speaker and c.sent < mk),
-            key=lambda c: c.content[0],
-            default=None,
-        )
-        return last.speaker if last is not None and last.sent == mk - 1 else None
-    return next(iter(near))
+    if len(near) == 1:
+        return next(iter(near))
+    before = [c for c in claims if c.speaker and c.sent < mk]
+    last = max(before, key=lambda c: c.content[0], default=None)
+    return last.speaker if last is not None and last.sent == mk - 1 else None
 
 
 def annotate(ctx: DocContext, claims: list[Claim]) -> None:

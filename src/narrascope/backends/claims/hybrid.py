@@ -165,9 +165,6 @@ FILTERS = (
 DISABLED_FILTERS: frozenset[str] = frozenset()
 
 
-_NEGATIONS = frozenset({"not", "n't", "never", "didn't", "doesn't", "don't", "won't", "wouldn't"})
-
-
 def proposal_reasons(text: str, cue: str = "", cls: str = "") -> list[str]:
     """The content filters a CRF proposal fails (its text, its cue in lower case and the
     cue's lexicon class): the reasons behind :func:`keep_proposal`."""
@@ -228,8 +225,9 @@ def crf_proposals(
                 if marks[cs].startswith("I"):
                     reasons.append("inside_cue")
                 # "He did not say how ...", "never claimed": nothing was said
+                negations = ctx.lex.words("negation_tokens")
                 before = ctx.lows[cue[0] - 1] if cue[0] > 0 else ""
-                if _NEGATIONS.intersection(cue_low.split()) or before in _NEGATIONS:
+                if negations.intersection(cue_low.split()) or before in negations:
                     reasons.append("negated_cue")
                 cls = cue_class(cue_low, text[s:e], cls)
                 if address_only(cue_low, text[s:e]):

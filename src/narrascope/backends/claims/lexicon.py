@@ -122,9 +122,7 @@ class Lexicon:
     def words(self, key: str) -> frozenset[str]:
         cache = self.__dict__.setdefault("_words_cache", {})
         if key not in cache:
-            outer, _, inner = key.partition(".")  # "time_adjunct.words": a nested list
-            value = self.raw.get(outer, {}).get(inner, ()) if inner else self.raw.get(key, ())
-            cache[key] = _words(value)
+            cache[key] = _words(self.raw.get(key, ()))
         return cache[key]
 
     @property

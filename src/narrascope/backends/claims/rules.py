@@ -286,18 +286,16 @@ class RuleExtractor:
 
     def _time_adjunct_back(self, lo: int, j: int) -> int:
         """Index before a time adjunct ending at ``j`` ("on Sunday", "last week", "on 3
-        March"), or ``j`` when there is none (lexicon key ``time_adjunct``)."""
-        spec = self.lex.raw.get("time_adjunct")
-        if not spec:
-            return j
-        words, lead = self.lex.words("time_adjunct.words"), self.lex.words("time_adjunct.lead")
+        March"), or ``j`` when there is none: time words (lexicon ``time_words``, at least
+        one) after a lead word (``time_adjunct_lead``)."""
+        lead = self.lex.words("time_adjunct_lead")
         lows = self.ctx.lows
         k, found = j, False
         while k >= lo and j - k < 5:
             low = lows[k]
-            if low in words:
+            if low in self.time_words and low.isalpha():
                 found = True
-            elif not (low.isdigit() or low in lead):
+            elif not (low.isdigit() or low in lead or low in self.time_words):
                 break
             k -= 1
         if not found or k < lo or lows[k + 1] not in lead:
