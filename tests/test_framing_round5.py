@@ -281,9 +281,12 @@ def test_shipped_model_stacker_is_consistent_with_its_meta() -> None:
         assert model.stack_W is not None and model.narr is not None
         k = len(model.narratives)
         assert k > 0 and model.narr.W.shape[1] == k
-        assert model.stack_W.shape == (6 + k * (1 + len(STACK_SIDES)), 3)
+        n_knn = 3 if model.knn else 0  # round 8: nearest-neighbour inputs at the end
+        assert model.stack_W.shape == (6 + k * (1 + len(STACK_SIDES)) + n_knn, 3)
         text = "Ukraine and Russia met in Paris."
         X, narr = featurize_for(model, text, "en", [(0, len(text))], [(0, 7)])
         assert narr.shape == (k,) and ((narr > 0) & (narr < 1)).all()
         pm, pf = model.predict_proba(X)
-        assert np.allclose(model.main_proba(pm, pf, narr, ["UA"]).sum(1), 1.0)
+        kn = model.knn_features(X)
+        assert (kn is None) == (n_knn == 0)
+        assert np.allclose(model.main_proba(pm, pf, narr, ["UA"], knn=kn).sum(1), 1.0)

@@ -161,7 +161,8 @@ def predict_rows(
     keys = [(0, canonical_key(r.mention, language)) for r in rows]
     Pm = entity_smooth(Pm, keys, m.entity_mix)
     Pf = entity_smooth(Pf, keys, m.entity_mix)
-    P = m.main_proba(Pm, Pf, narr, [entity_side(r.mention, language) for r in rows])
+    sides = [entity_side(r.mention, language) for r in rows]
+    P = m.main_proba(Pm, Pf, narr, sides, knn=m.knn_features(X))
     for i, r in enumerate(rows):
         main, _, fine = decode(P[i], Pf[i], second_ratio=m.second_ratio)
         r.main_role, r.fine_roles = main, [f for f, _ in fine]

@@ -21,6 +21,11 @@ Mentions are decoded with the model's stacker when it has one (the article's pre
 narratives crossed with the entity's side re-decide the main role; see
 ``backends/framing/model.py``), else with ``fine_mix``.
 
+A place (GPE) whose every mention names it only as a location ("in Mali and Burkina
+Faso", :func:`~narrascope.backends.framing.places.locative`) abstains unless cast as
+Innocent: on the training articles such places are framed for 7.6% of them, and as
+Protagonist or Antagonist for 2.4%.
+
 Cost: the model scores at most ``max_mentions`` (default 8) mentions per entity, the
 first ones in the text; further mentions take the entity's role.
 """
@@ -33,6 +38,7 @@ import numpy as np
 
 from ..backends.framing.features import entity_side
 from ..backends.framing.model import MAIN_ROLES, RoleModel, featurize_for, load_cached
+from ..backends.framing.places import locative
 from ..document import Document
 from ..registry import stages
 from .base import Stage
@@ -89,11 +95,15 @@ class LinearFraming(Stage):
             model, doc.text, lang, sents, [(spans[i].start, spans[i].end) for i in sel]
         )
         pm, pf, fr = model.predict_all(X)
+        kn = model.knn_features(X)  # None unless the stacker reads nearest neighbours
         n = len(spans)
         Pm = np.zeros((n, pm.shape[1]))
         Pf = np.zeros((n, pf.shape[1]))
         framed = np.full(n, -1.0)  # -1: not scored
         Pm[sel], Pf[sel] = pm, pf
+        K = np.zeros((n, 3))
+        if kn is not None:
+            K[sel] = kn
         framed[sel] = fr if fr is not None else 1.0
         thr = self.threshold
         mix = model.entity_mix
@@ -120,9 +130,18 @@ class LinearFraming(Stage):
             decoded = model.decode_rows(
                 np.vstack([em, (1 - mix) * Pm[rows] + mix * em]),
                 np.vstack([ef, (1 - mix) * Pf[rows] + mix * ef]), narr, side,
+                knn=np.vstack([(K[idx] * w[:, None]).sum(0) / w.sum(), K[rows]]),
             )  # fmt: skip
             e_decoded = decoded[0]
             by_row = dict(zip(rows, decoded[1:], strict=True))
+            if (
+                ent.get("type") == "GPE"
+                and e_decoded[0] != "Innocent"
+                and all(locative(doc.text, spans[i].start, spans[i].end, lang) for i in all_idx)
+            ):
+                # a place named only as where something happens ("towns in Mali and
+                # Burkina Faso") is not cast as hero or villain by that alone
+                e_framed, by_row = -1.0, {}  # below any threshold
             for i in all_idx:
                 sp = spans[i]
                 if framed[i] < 0 and e_framed >= e_thr:  # not scored: the entity's role

@@ -20,6 +20,9 @@ narratives (subtask-2 labels of the same training release) from its bag of words
 small multinomial logistic regression re-decides the main role from the linear heads'
 log probabilities, those narrative probabilities and their cross with the entity's side
 (RU / UA / WEST / ...). It is fit on out-of-fold scores and kept only when CV improves.
+With ``knn`` it also reads the main-role shares among the nearest training mentions in
+word-vector space (out of fold in CV; the shipped model stores the training rows'
+vectors and roles), kept only when that raises the stacker's CV accuracy.
 scikit-learn is needed here only; inference is numpy/scipy.
 """
 
@@ -28,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +56,8 @@ from ..backends.framing.model import (
     decode,
     default_model_dir,
     feature_kwargs,
+    knn_log_probs,
+    knn_rows,
     stack_features,
 )
 from ..document import SCHEMA_VERSION
@@ -452,6 +458,19 @@ def fit_stack(X: np.ndarray, y: np.ndarray, *, C: float) -> tuple[np.ndarray, np
     return W, b
 
 
+def knn_oof(
+    mat: Matrix, folds: Sequence[tuple[np.ndarray, np.ndarray]], *, bits: int, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold nearest-neighbour inputs of the stacker (:func:`knn_log_probs`: each
+    fold's rows against the other folds' rows) and the stored training rows
+    (:func:`knn_rows` of the word-vector columns)."""
+    E = knn_rows(mat.X[:, 1 << bits :].toarray())
+    out = np.zeros((E.shape[0], len(MAIN_ROLES)))
+    for tr, te in folds:
+        out[te] = knn_log_probs(E[te], E[tr], mat.main[tr], k)
+    return out, E
+
+
 def row_narratives(
     mat: Matrix, docs: NarrativeDocs, folds: Sequence[tuple[np.ndarray, np.ndarray]], *, C: float
 ) -> np.ndarray:
@@ -497,6 +516,10 @@ DEFAULTS: dict[str, Any] = {
     # full weight, places listed in passing were called framed. Models saved without
     # this key used the vectors in every head.
     "framed_vectors": 0.25,
+    # stacker input: main-role shares among the k training mentions nearest to the
+    # mention in word-vector space (0 = off; needs vectors and the stacker; kept only
+    # when it raises the stacker's CV main-role accuracy)
+    "knn": 20,
 }
 
 
@@ -626,18 +649,35 @@ def _cross_validate_stack(
     PmS = entity_smooth(Pm, mat.entity_key, p["entity_mix"])
     PfS = entity_smooth(Pf, mat.entity_key, p["entity_mix"])
     Xs = stack_features(PmS, PfS, N, mat.sides)
-    Ps = np.zeros_like(Pm)
-    for tr, te in splits:
-        W, b = fit_stack(Xs[tr], mat.main[tr], C=p["C_stack"])
-        Ps[te] = _softmax(Xs[te] @ W + b)
-    res = evaluate(mat, Ps, PfS, entity_mix=0.0, second_ratio=p["second_ratio"], fine_mix=0.0)
+
+    def cv(X: np.ndarray) -> dict[str, dict[str, float]]:
+        Ps = np.zeros_like(Pm)
+        for tr, te in splits:
+            W, b = fit_stack(X[tr], mat.main[tr], C=p["C_stack"])
+            Ps[te] = _softmax(X[te] @ W + b)
+        return evaluate(mat, Ps, PfS, entity_mix=0.0, second_ratio=p["second_ratio"], fine_mix=0.0)
+
+    res = cv(Xs)
+    out: dict[str, Any] = {"per_language_linear": linear, "per_language_stack": res}
+    knn: dict[str, np.ndarray] = {}
+    if int(p.get("knn") or 0) > 0 and p.get("vectors"):
+        K, E = knn_oof(mat, splits, bits=int(p["bits"]), k=int(p["knn"]))
+        res_knn = cv(np.hstack([Xs, K]))
+        out["per_language_stack_knn"] = res_knn
+        acc = res_knn["mean"]["main_role_accuracy"]
+        if acc > res["mean"]["main_role_accuracy"] and res_knn["mean"]["exact_match_ratio"] >= 0.30:
+            res, Xs = res_knn, np.hstack([Xs, K])
+            knn = {"knn_E": E, "knn_y": mat.main.astype(np.int8)}
+    if not knn:
+        p["knn"] = 0
     gain = res["mean"]["main_role_accuracy"] > linear["mean"]["main_role_accuracy"]
     p["stack"] = bool(gain and res["mean"]["exact_match_ratio"] >= 0.30)
-    out: dict[str, Any] = {"per_language_linear": linear, "per_language_stack": res}
     if p["stack"]:
         out["per_language"] = res
         W, b = fit_stack(Xs, mat.main, C=p["C_stack"])
-        out["_stack"] = {"W": W, "b": b}
+        out["_stack"] = {"W": W, "b": b, **knn}
+    else:
+        p["knn"] = 0
     return out
 
 
@@ -648,6 +688,7 @@ def train(
     params: dict[str, Any] | None = None,
     cv_metrics: dict[str, Any] | None = None,
     stack: dict[str, np.ndarray] | None = None,
+    recipe: str | None = None,
 ) -> Path:
     """Fit on all training data and write ``weights.npz`` + ``meta.json``; with
     ``stack`` (the stacker fit on out-of-fold scores by :func:`cross_validate`) also
@@ -665,6 +706,10 @@ def train(
         docs = load_narrative_docs(data_dir, bits=int(p["bits"]))
         Wn, bn = fit_narratives(docs.X, docs.Y, C=p["C_narr"])
         model.set_stack(Wn, bn, stack["W"], stack["b"], docs.classes)
+        if int(p.get("knn") or 0) > 0 and "knn_E" in stack:
+            model.set_knn(stack["knn_E"], stack["knn_y"])
+        else:
+            p["knn"] = 0
         h = hashlib.sha256()
         for aid, row in zip(docs.ids, docs.Y, strict=True):
             h.update(f"{aid}:{''.join(map(str, row.tolist()))}".encode())
@@ -673,7 +718,7 @@ def train(
             "narratives_digest": "sha256:" + h.hexdigest()[:32],
         }
     else:
-        p["stack"] = False
+        p["stack"], p["knn"] = False, 0
     out = Path(out_dir) if out_dir else default_model_dir()
     meta = {
         "name": "framing.linear.v1",
@@ -692,6 +737,8 @@ def train(
         "cv_metrics": cv_metrics,
         "licence": LICENCE,
     }
+    if recipe:
+        meta["recipe"] = recipe
     model.save(out, meta)
     return out
 
@@ -712,8 +759,9 @@ def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin 
     )
     args = ap.parse_args(argv)
     params = json.loads(args.params)
+    recipe = " ".join(["python -m narrascope.train.framing", *(argv or sys.argv[1:])])
     if args.command == "train" and args.no_cv:
-        print(f"wrote {train(args.data, args.out, params=params)}")
+        print(f"wrote {train(args.data, args.out, params=params, recipe=recipe)}")
     else:
         res = cross_validate(
             args.data, folds=args.folds, params=params, tune=True, oof_out=args.oof,
@@ -722,7 +770,10 @@ def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin 
         stack = res.pop("_stack", None)
         print(json.dumps(res, indent=2))
         if args.command == "train":
-            out = train(args.data, args.out, params=res["params"], cv_metrics=res, stack=stack)
+            out = train(
+                args.data, args.out, params=res["params"], cv_metrics=res, stack=stack,
+                recipe=recipe,
+            )  # fmt: skip
             print(f"wrote {out}")
 
 

@@ -18,6 +18,12 @@ vectors (``models/static_vectors``, see ``backends/static_vectors.py``) add thre
 blocks after the ``2**bits`` hashed columns: the mean vectors of the mention, of the
 words around it and of its sentence (:func:`features.mention_vectors`); the heads' rows
 for those columns are stored like any other row.
+
+Optional (models from round 8 on, ``params["knn"]`` > 0, only with a stacker and word
+vectors): ``knn_E`` (float16, one row per training mention: its word-vector columns)
+and ``knn_y`` (its gold main role). The main-role shares among the ``knn`` training
+mentions nearest to a mention (cosine of those columns, :func:`knn_log_probs`) are three
+more stacker inputs, after the narrative x side block.
 """
 
 from __future__ import annotations
@@ -120,13 +126,18 @@ STACK_SIDES: tuple[str, ...] = ("RU", "UA", "WEST", "NONE", "OTHER", "GLOBAL")
 
 
 def stack_features(
-    p_main: np.ndarray, p_fine: np.ndarray, narr: np.ndarray, sides: Sequence[str]
+    p_main: np.ndarray,
+    p_fine: np.ndarray,
+    narr: np.ndarray,
+    sides: Sequence[str],
+    knn: np.ndarray | None = None,
 ) -> np.ndarray:
     """Dense inputs of the stacker, one row per mention: log P(main) (3), log of the
     fine-role probabilities summed per main role (3), the article's narrative
-    probabilities (k; ``narr`` is one article's vector or one row per mention) and those
+    probabilities (k; ``narr`` is one article's vector or one row per mention), those
     crossed with the one-hot side of the entity (k x 6; TERROR and other rare sides count
-    as OTHER)."""
+    as OTHER) and, for a model with ``knn``, the nearest training mentions' main-role
+    log shares (3, :func:`knn_log_probs`)."""
     p_main, p_fine = np.atleast_2d(p_main), np.atleast_2d(p_fine)
     n = p_main.shape[0]
     narr = np.asarray(narr, dtype=np.float64)  # one article's (k,) or one row each (n, k)
@@ -136,7 +147,38 @@ def stack_features(
         S[i, STACK_SIDES.index(side if side in STACK_SIDES else "OTHER")] = 1.0
     cross = (N[:, :, None] * S[:, None, :]).reshape(n, -1)
     logs = np.log(np.clip(np.hstack([p_main, fine_to_main(p_fine)]), 1e-4, 1.0))
-    return np.hstack([logs, N, cross])
+    parts = [logs, N, cross]
+    if knn is not None:
+        parts.append(np.atleast_2d(np.asarray(knn, dtype=np.float64)))
+    return np.hstack(parts)
+
+
+def unit_rows(E: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), float32."""
+    E = np.asarray(E, dtype=np.float32)
+    norm = np.linalg.norm(E, axis=1, keepdims=True)
+    return E / np.maximum(norm, np.float32(1e-9))
+
+
+def knn_rows(E: np.ndarray) -> np.ndarray:
+    """Training rows as a model stores them for :func:`knn_log_probs`: unit length,
+    rounded to float16 (returned as float32)."""
+    return unit_rows(E).astype(np.float16).astype(np.float32)
+
+
+def knn_log_probs(Q: np.ndarray, E: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
+    """Log of the main-role shares among the ``k`` rows of ``E`` nearest (cosine) to
+    each row of ``Q``, smoothed with one pseudo-count spread evenly over the roles:
+    ``log((count + 1/3) / (k + 1))``. ``E`` must have unit rows (:func:`knn_rows`);
+    ``y`` holds main-role indices."""
+    Q = unit_rows(Q)
+    k = max(1, min(int(k), E.shape[0]))
+    S = Q @ E.T
+    idx = np.argpartition(-S, k - 1, axis=1)[:, :k]
+    counts = np.zeros((Q.shape[0], len(MAIN_ROLES)))
+    for r in range(len(MAIN_ROLES)):
+        counts[:, r] = (y[idx] == r).sum(axis=1)
+    return np.log((counts + 1.0 / len(MAIN_ROLES)) / (k + 1.0))
 
 
 def feature_kwargs(params: dict[str, Any]) -> dict[str, Any]:
@@ -187,6 +229,8 @@ class RoleModel:
         self.stack_W: np.ndarray | None = None  # (n_features, 3) stacker (optional)
         self.stack_b: np.ndarray | None = None
         self.narratives: list[str] = list(params.get("narratives", []))
+        self.knn_E: np.ndarray | None = None  # unit rows of training mention vectors
+        self.knn_y: np.ndarray | None = None  # their gold main roles
         self._offsets: tuple[bytes, np.ndarray] | None = None
         self._all: _Head | None = None
         self._slices: dict[str, slice] = {}
@@ -228,6 +272,28 @@ class RoleModel:
     def stacked(self) -> bool:
         return self.narr is not None and self.stack_W is not None
 
+    def set_knn(self, E: np.ndarray, y: np.ndarray) -> None:
+        """Attach the training mentions' word-vector columns and main roles (the
+        stacker's nearest-neighbour inputs; ``params["knn"]`` neighbours)."""
+        self.knn_E = knn_rows(E)
+        self.knn_y = np.asarray(y, dtype=np.int8)
+
+    @property
+    def knn(self) -> int:
+        """Neighbours the stacker reads (0: none)."""
+        if self.knn_E is None or not self.stacked:
+            return 0
+        return int(self.params.get("knn", 0))
+
+    def knn_features(self, X: sparse.csr_matrix) -> np.ndarray | None:
+        """The stacker's nearest-neighbour inputs for feature rows ``X`` (their
+        word-vector columns), or None for a model without them."""
+        if not self.knn:
+            return None
+        assert self.knn_E is not None and self.knn_y is not None
+        Q = X[:, 1 << self.bits :].toarray()
+        return knn_log_probs(Q, self.knn_E, self.knn_y, self.knn)
+
     def narrative_proba(self, doc_row: sparse.csr_matrix) -> np.ndarray:
         """The article's narrative probabilities from its hashed ``D=`` row (empty
         without a narrative head)."""
@@ -237,10 +303,16 @@ class RoleModel:
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
     def main_proba(
-        self, p_main: np.ndarray, p_fine: np.ndarray, narr: np.ndarray, sides: Sequence[str]
+        self,
+        p_main: np.ndarray,
+        p_fine: np.ndarray,
+        narr: np.ndarray,
+        sides: Sequence[str],
+        knn: np.ndarray | None = None,
     ) -> np.ndarray:
         """Main-role probabilities the decoding uses: the stacker's when the model has
-        one (rows of ``p_main``/``p_fine``, one side per row), else ``fine_mix`` of the
+        one (rows of ``p_main``/``p_fine``, one side per row; ``knn``: the rows'
+        :meth:`knn_features`, needed when the model has them), else ``fine_mix`` of the
         fine-role sums mixed into ``p_main``."""
         p_main, p_fine = np.atleast_2d(p_main), np.atleast_2d(p_fine)
         if self.stacked:
@@ -248,7 +320,15 @@ class RoleModel:
             off = self.stack_offsets(narr)  # the article's part, per side
             logs = np.log(np.clip(np.hstack([p_main, fine_to_main(p_fine)]), 1e-4, 1.0))
             rows = [STACK_SIDES.index(s if s in STACK_SIDES else "OTHER") for s in sides]
-            return softmax(logs @ self.stack_W[:6] + off[rows])
+            z = logs @ self.stack_W[:6] + off[rows]
+            if self.knn:
+                if knn is None:
+                    raise ValueError(
+                        "this framing model's stacker reads nearest-neighbour inputs: pass "
+                        "knn=model.knn_features(X) for the rows"
+                    )
+                z = z + np.atleast_2d(knn) @ self.stack_W[-len(MAIN_ROLES) :]
+            return softmax(z)
         if self.fine_mix > 0:
             return (1 - self.fine_mix) * p_main + self.fine_mix * fine_to_main(p_fine)
         return p_main
@@ -266,23 +346,35 @@ class RoleModel:
         k, n_sides = len(narr), len(STACK_SIDES)
         W = self.stack_W.astype(np.float64)
         base = narr @ W[6 : 6 + k] + self.stack_b
-        cross = W[6 + k :].reshape(k, n_sides, -1)  # (narrative, side, role)
+        cross = W[6 + k : 6 + k + k * n_sides].reshape(k, n_sides, -1)  # (narr, side, role)
         off = base[None, :] + np.einsum("j,jsr->sr", narr, cross)
         self._offsets = (key, off)
         return off
 
     def decode(
-        self, p_main: np.ndarray, p_fine: np.ndarray, narr: np.ndarray, side: str
+        self,
+        p_main: np.ndarray,
+        p_fine: np.ndarray,
+        narr: np.ndarray,
+        side: str,
+        knn: np.ndarray | None = None,
     ) -> tuple[str, float, list[tuple[str, float]]]:
         """Main role, its probability and the fine roles of one mention or entity."""
-        return self.decode_rows(np.atleast_2d(p_main), np.atleast_2d(p_fine), narr, side)[0]
+        return self.decode_rows(np.atleast_2d(p_main), np.atleast_2d(p_fine), narr, side, knn=knn)[
+            0
+        ]
 
     def decode_rows(
-        self, P_main: np.ndarray, P_fine: np.ndarray, narr: np.ndarray, side: str
+        self,
+        P_main: np.ndarray,
+        P_fine: np.ndarray,
+        narr: np.ndarray,
+        side: str,
+        knn: np.ndarray | None = None,
     ) -> list[tuple[str, float, list[tuple[str, float]]]]:
         """:meth:`decode` for several rows of one entity (one batch through the
         stacker)."""
-        pm = self.main_proba(P_main, P_fine, narr, [side] * len(P_main))
+        pm = self.main_proba(P_main, P_fine, narr, [side] * len(P_main), knn=knn)
         return [decode(pm[k], P_fine[k], second_ratio=self.second_ratio) for k in range(len(pm))]
 
     # -- inference ------------------------------------------------------------------
@@ -337,6 +429,9 @@ class RoleModel:
             arrays["narr_b"] = self.narr.b.astype(np.float32)
             arrays["stack_W"] = self.stack_W.astype(np.float32)
             arrays["stack_b"] = self.stack_b.astype(np.float32)
+        if self.knn_E is not None and self.knn_y is not None:
+            arrays["knn_E"] = self.knn_E.astype(np.float16)
+            arrays["knn_y"] = self.knn_y.astype(np.int8)
         np.savez_compressed(path / "weights.npz", **arrays)  # type: ignore[arg-type]
         meta = {
             **meta,
@@ -345,6 +440,7 @@ class RoleModel:
             "fine_roles": list(FINE_ROLES),
             "heads": sorted(self.heads),
             "stack": self.stacked,
+            "knn_rows": 0 if self.knn_E is None else int(self.knn_E.shape[0]),
             "format": "npz sparse rows of hashed weights (see backends/framing/model.py)",
         }
         (path / "meta.json").write_text(
@@ -378,6 +474,9 @@ class RoleModel:
             if meta.get("stack"):
                 model.narr = _Head(z["narr_rows"], z["narr_W"], z["narr_b"], dim)
                 model.stack_W, model.stack_b = z["stack_W"], z["stack_b"]
+            if meta.get("knn_rows"):
+                model.knn_E = z["knn_E"].astype(np.float32)  # stored as knn_rows made them
+                model.knn_y = z["knn_y"].astype(np.int8)
         model.meta = meta
         return model
 
