@@ -41,6 +41,8 @@ def test_knn_log_probs_hand_computed() -> None:
     # the query's length does not matter (cosine), k larger than the table is clipped
     np.testing.assert_allclose(knn_log_probs(np.array([[5.0, 0.25]]), E, y, 2), want[:1])
     assert np.isfinite(knn_log_probs(np.array([[1.0, 0.0]]), E, y, 50)).all()
+    # a row without known words has no neighbours: even shares
+    np.testing.assert_allclose(knn_log_probs(np.zeros((1, 2)), E, y, 2), np.log([[1 / 3] * 3]))
 
 
 def test_stack_features_append_the_knn_columns() -> None:

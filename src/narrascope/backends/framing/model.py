@@ -170,7 +170,8 @@ def knn_log_probs(Q: np.ndarray, E: np.ndarray, y: np.ndarray, k: int) -> np.nda
     """Log of the main-role shares among the ``k`` rows of ``E`` nearest (cosine) to
     each row of ``Q``, smoothed with one pseudo-count spread evenly over the roles:
     ``log((count + 1/3) / (k + 1))``. ``E`` must have unit rows (:func:`knn_rows`);
-    ``y`` holds main-role indices."""
+    ``y`` holds main-role indices. A query row without any known word (all zeros) has
+    no neighbours: its shares are even (every training row had words)."""
     Q = unit_rows(Q)
     k = max(1, min(int(k), E.shape[0]))
     S = Q @ E.T
@@ -178,6 +179,7 @@ def knn_log_probs(Q: np.ndarray, E: np.ndarray, y: np.ndarray, k: int) -> np.nda
     counts = np.zeros((Q.shape[0], len(MAIN_ROLES)))
     for r in range(len(MAIN_ROLES)):
         counts[:, r] = (y[idx] == r).sum(axis=1)
+    counts[~Q.any(axis=1)] = k / len(MAIN_ROLES)
     return np.log((counts + 1.0 / len(MAIN_ROLES)) / (k + 1.0))
 
 
