@@ -340,8 +340,14 @@ def _find_mentions(ctx: DocContext) -> None:
             continue
         # a capitalised run
         j = i
+        if _pronoun_surname(ctx, i, non_names):
+            j = i + 1  # "He Yadong said": a surname that looks like a pronoun
         while j < n and (
-            (toks[j].cap and toks[j].alpha and toks[j].low not in non_names)
+            (
+                toks[j].cap
+                and toks[j].alpha
+                and (toks[j].low not in non_names or _acronym(toks[j].text))
+            )
             or (j > i and toks[j].low in connectors and j + 1 < n and toks[j + 1].cap)
         ):
             if j > i and (j in sent_start or toks[j].start - toks[j - 1].end > 1):
@@ -423,6 +429,30 @@ def _find_mentions(ctx: DocContext) -> None:
     for m2 in ctx.mentions:
         if m2.type == "PER":
             ctx.roles.append((m2.start, m2.canon, _role_words(ctx, m2)))
+
+
+def _acronym(word: str) -> bool:
+    """ "WHO", "IT": an upper-case acronym, not the function word it spells."""
+    return len(word) > 1 and word.isupper() and word.isalpha()
+
+
+def _pronoun_surname(ctx: DocContext, i: int, non_names: frozenset[str]) -> bool:
+    """Token ``i`` is a capitalised pronoun ("He") that begins a person's name: the next
+    token, one space away, is a capitalised word that is no common word, actor or cue,
+    and the word after the pair is not capitalised (a title-case headline such as "He
+    Says ..." is not a name)."""
+    toks, lows = ctx.toks, ctx.lows
+    if lows[i] not in ctx.lex.raw.get("pronouns", {}) or not toks[i].text[:1].isupper():
+        return False
+    k = i + 1
+    if k >= len(toks) or toks[k].start - toks[i].end != 1:
+        return False
+    nxt = toks[k]
+    if not (nxt.cap and nxt.alpha) or nxt.low in non_names or nxt.text.isupper():
+        return False
+    if ctx.lex.speaker_agents.match_at(lows, k) is not None or ctx.at(ctx.lex.cues, k):
+        return False
+    return k + 1 >= len(toks) or not (toks[k + 1].cap and toks[k + 1].alpha)
 
 
 _GENITIVE_ORG = ("ы", "и")

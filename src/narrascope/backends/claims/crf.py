@@ -228,11 +228,9 @@ class CRFModel:
         meta = {k: v for k, v in obj.items() if k not in ("transitions", "attributes", "state")}
         return cls(labels, trans, index, weights, meta)
 
-    def tag(self, feats: list[list[str]], span_bias: float = 0.0) -> list[str]:
-        """Viterbi labels; ``span_bias`` is added to the scores of every label but ``O``
-        (a lower threshold for proposing sources, cues and contents)."""
-        if not feats:
-            return []
+    def emissions(self, feats: list[list[str]], span_bias: float = 0.0) -> np.ndarray:
+        """(T, L) state scores of a paragraph's tokens; ``span_bias`` is added to every
+        label but ``O``."""
         unk = len(self.attr_index)
         get = self.attr_index.get
         flat = [get(x, unk) for f in feats for x in f]
@@ -241,7 +239,25 @@ class CRFModel:
         emis = np.add.reduceat(self.weights[np.asarray(flat)], offsets, axis=0)
         if span_bias:
             emis[:, [k for k, lab in enumerate(self.labels) if lab != "O"]] += span_bias
+        return emis
+
+    def tag(self, feats: list[list[str]], span_bias: float = 0.0) -> list[str]:
+        """Viterbi labels; ``span_bias`` is added to the scores of every label but ``O``
+        (a lower threshold for proposing sources, cues and contents)."""
+        if not feats:
+            return []
+        emis = self.emissions(feats, span_bias)
         return [self.labels[k] for k in viterbi(emis, self.transitions)]
+
+    def tag_with_marginals(
+        self, feats: list[list[str]], span_bias: float = 0.0
+    ) -> tuple[list[str], np.ndarray]:
+        """Viterbi labels and the (T, L) marginal label probabilities (forward-backward)."""
+        if not feats:
+            return [], np.zeros((0, len(self.labels)))
+        emis = self.emissions(feats, span_bias)
+        tags = [self.labels[k] for k in viterbi(emis, self.transitions)]
+        return tags, marginals(emis, self.transitions)
 
 
 def viterbi(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
@@ -257,6 +273,24 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
     for t in range(T - 1, 0, -1):
         path.append(int(back[t, path[-1]]))
     return path[::-1]
+
+
+def marginals(emissions: np.ndarray, transitions: np.ndarray) -> np.ndarray:
+    """(T, L) posterior probability of each label at each token (forward-backward in log
+    space) for (T, L) emission and (L, L) transition scores."""
+    T, L = emissions.shape
+    alpha = np.empty((T, L))
+    beta = np.zeros((T, L))
+    alpha[0] = emissions[0]
+    for t in range(1, T):
+        alpha[t] = np.logaddexp.reduce(alpha[t - 1][:, None] + transitions, axis=0) + emissions[t]
+    for t in range(T - 2, -1, -1):
+        beta[t] = np.logaddexp.reduce(
+            transitions + (emissions[t + 1] + beta[t + 1])[None, :], axis=1
+        )
+    post = alpha + beta
+    post -= np.logaddexp.reduce(post, axis=1, keepdims=True)
+    return np.exp(post)
 
 
 @lru_cache(maxsize=4)

@@ -191,6 +191,7 @@ def crf_proposals(
     *,
     filters: bool = False,
     span_bias: float = 0.0,
+    confidence: bool = False,
 ) -> list[tuple[Claim, list[str]]]:
     """Every CRF proposal with the names of the hybrid filters it fails (empty: kept;
     ``filters`` False: no filter is evaluated and run-together sources are kept). Every
@@ -204,7 +205,13 @@ def crf_proposals(
         a, b = bisect.bisect_left(starts, ps), bisect.bisect_left(starts, pe)
         if b <= a:
             continue
-        tags = model.tag(featurize(ctx, a, b, marks, rmarks), span_bias)
+        feats = featurize(ctx, a, b, marks, rmarks)
+        if confidence:
+            tags, probs = model.tag_with_marginals(feats, span_bias)
+            c_cols = [k for k, lab in enumerate(model.labels) if lab.endswith("-C")]
+            p_content = probs[:, c_cols].sum(axis=1)
+        else:
+            tags = model.tag(feats, span_bias)
         spans = spans_from_tags(tags, a)
         q_index = _bounds(spans["Q"])
         s_index = _bounds(spans["S"])
@@ -265,6 +272,8 @@ def crf_proposals(
             )
             si = ctx.sent_of_tok(cs)
             claim = Claim((s, e), kind, cue_ch, cls, src_ch, si, "crf", 0.6, src)
+            if confidence:  # mean marginal probability that the span's tokens are content
+                claim.extra["confidence"] = float(p_content[cs - a : ce - a].mean())
             gap = cs - cue[1] if cue[1] <= cs else cue[0] - ce if cue[0] >= ce else 0
             # accusations only for proposals next to a lexicon cue, with a source
             claim.extra["blame_ok"] = bool(

@@ -31,6 +31,17 @@ DASHES = frozenset({"—", "–"})
 FINAL_STRIP = " \t\r\n.,;:!?…—–-"
 
 
+# possessive determiners: a verbal cue right after one is a noun ("his appeal"); not
+# "her", which is also an object ("heard her say")
+_POSSESSIVE_DETS = frozenset("his its their our my your".split())
+# a finite verb never follows these directly (a gerund may: "by saying")
+_PREPOSITIONS = frozenset("in on at of for with from by about into during without".split())
+_IRREGULAR_PAST = frozenset("said told wrote thought spoke felt".split())
+
+# cues whose object is the hearer ("told reporters"): no inverted source after them
+_HEARER_FIRST = frozenset("told tell tells telling informed assured reminded".split())
+
+
 def _acronym(word: str) -> bool:
     """ "US", "WHO", "IT": an upper-case acronym, not the function word it spells."""
     return len(word) > 1 and word.isupper() and word.isalpha()
@@ -91,6 +102,7 @@ class RuleExtractor:
         self.clause_cut = [tuple(x.split()) for x in self.lex.raw.get("clause_cut", [])]
         self.frame = lw("frame_triggers")
         self.noun_ambiguous = lw("noun_ambiguous")
+        self.needs_clause = lw("needs_clause")
         self.threat_cues = lw("threat_cues")
         self.called_cues = lw("called_cues")
         self.question_frames = lw("question_frames")
@@ -138,7 +150,7 @@ class RuleExtractor:
         if mention is not None and mention.end - mention.start > 1:
             return 1
         m = self._cue_at.get(i)
-        if m is not None:
+        if m is not None and not self._noun_reading(si, i, i + m[0]):
             self._verb_cue(si, i, i + m[0], str(m[1]))
             return m[0]
         m = self._nom_at.get(i)
@@ -272,7 +284,7 @@ class RuleExtractor:
         ctx = self.ctx
         while j >= lo:
             low = ctx.lows[j]
-            if low in self.lex.words("aux_skip") or (
+            if (low in self.lex.words("aux_skip") and not _acronym(ctx.toks[j].text)) or (
                 not ctx.toks[j].cap and low.endswith(self.adverb_suffix) and len(low) > 4
             ):
                 j -= 1
@@ -629,6 +641,23 @@ class RuleExtractor:
         ):
             return
         if prev in ("a", "an", "the") and c1 - c0 == 1:
+            return
+        if (
+            lows[c0] in self.needs_clause
+            and c1 - c0 == 1
+            and (
+                (c1 < b and lows[c1] == "to")
+                or (
+                    not any(
+                        lows[x] in self.comp or ctx.tok_quote[x] >= 0 or ctx.toks[x].text == ":"
+                        for x in range(c1, min(b, c1 + 3))
+                    )
+                    and not any(ctx.tok_quote[x] >= 0 for x in range(max(a, c0 - 4), c0))
+                )
+            )
+        ):
+            # "Clinton maintains a wide lead", "prices continued to rise": no clause or
+            # quote after the cue, nor a quote just before it ('“...,” he continued.')
             return
         if self._negated(a, c0):
             return  # "did not say", "declined to comment"
@@ -1082,6 +1111,9 @@ class RuleExtractor:
             cls in ("speech", "question", "belief")
             and c0 > a
             and (ctx.toks[c0 - 1].text in BOUNDARY or ctx.toks[c0 - 1].text in CLOSERS)
+            # '"...," X, a spokesman, told reporters': after "told" comes the hearer, never
+            # an inverted source
+            and lows[c0] not in _HEARER_FIRST
         ):
             s_end = self._np_forward(c1, end_i, 6)
             src_ok = (
@@ -1154,7 +1186,9 @@ class RuleExtractor:
                         return True
         # Pattern A: boundary SOURCE CUE (end | , | adverbials)
         j = self._skip_aux_back(a, c0 - 1)
-        if j < a or ctx.toks[j].text == ",":
+        if j >= a and ctx.toks[j].text == ",":
+            return self._appositive_source(si, j, cue, cls)
+        if j < a:
             return False
         head = self._np_back(a, j, max_len=6)
         if head is None or head <= a:
@@ -1198,10 +1232,119 @@ class RuleExtractor:
                     si, rest_end + 1, end, cue, cls, (head, j + 1), "parenthetical", 0.75
                 )
                 return True
+        if (
+            rest_end < end_i
+            and ctx.toks[rest_end].text == ","
+            and ctx.tok_quote[bnd] < 0
+            and self._quote_follows(rest_end)
+            and self._adjunct_segment(a, bnd)
+        ):
+            # "On the subject of fees, Reed added, “...”": the adjunct before the source
+            # is no content; the quote after the cue is
+            self._split_second(si, rest_end, cue, cls, (head, j + 1))
+            return True
         if self._content_before(si, bnd, cue, cls, (head, j + 1)):
             self._split_second(si, rest_end, cue, cls, (head, j + 1))
             return True
         return False
+
+    def _noun_reading(self, si: int, c0: int, c1: int) -> bool:
+        """The verbal cue [c0, c1) is read as a noun (then a nominal cue may still start
+        there: "the claims that ..."): after an article ("the states that vote") or a
+        possessor (:meth:`_noun_after_possessor`)."""
+        a = self.ctx.sent_tok[si][0]
+        if c0 <= a:
+            return False
+        prev = self.ctx.lows[c0 - 1]
+        return prev in ("a", "an", "the", "other") or self._noun_after_possessor(c0, c1, prev)
+
+    def _noun_after_possessor(self, c0: int, c1: int, prev: str) -> bool:
+        """The verbal cue [c0, c1) is a noun or an adjective: a one-token cue after a
+        possessive pronoun ("his appeal", "their pledged support"), after a name's "'s"
+        ("Trump's tweet"; not "Trump's said", which is "has said") or, if a participle,
+        after a number ("500 pledged delegates"); any cue but a gerund after a preposition
+        ("in states that vote", "of pledged delegates"; not "by saying")."""
+        ctx = self.ctx
+        low = ctx.lows[c0]
+        if prev in _PREPOSITIONS and not low.endswith("ing"):
+            return True
+        if c1 - c0 > 1:
+            return False
+        if prev in _POSSESSIVE_DETS:
+            return True
+        p = ctx.toks[c0 - 1]
+        if (
+            p.text[-2:] in ("'s", "’s")
+            and p.cap
+            and p.low not in self.pronouns
+            and not low.endswith(("ed", "ing"))
+            and low not in _IRREGULAR_PAST
+        ):
+            return True
+        return low.endswith("ed") and p.text.isdigit()
+
+    def _quote_follows(self, k: int) -> bool:
+        """A quotation opens at token ``k`` or just after the commas and colons there."""
+        ctx = self.ctx
+        n = len(ctx.toks)
+        while k < n and ctx.toks[k].text in (",", ":") and ctx.tok_quote[k] < 0:
+            k += 1
+        return (
+            k < n
+            and ctx.tok_quote[k] >= 0
+            and ctx.quotes[ctx.tok_quote[k]].open == ctx.toks[k].start
+        )
+
+    def _adjunct_segment(self, a: int, bnd: int) -> bool:
+        """The segment before the comma at ``bnd`` (from the sentence start or the last
+        quote) is an adjunct: it opens with a preposition, a subordinator or a participle
+        ("On the subject of fees", "Asked whether ...", "Holding open a book")."""
+        ctx = self.ctx
+        lo = a
+        for x in range(bnd - 1, a - 1, -1):
+            if ctx.tok_quote[x] >= 0 or ctx.toks[x].text in (";", ":"):
+                lo = x + 1
+                break
+        while lo < bnd and not ctx.toks[lo].alpha:
+            lo += 1
+        if lo >= bnd:
+            return False
+        first = ctx.lows[lo]
+        return (
+            first in self.intransitive
+            or first in self.subordinators
+            or (
+                first.endswith(("ing", "ed"))
+                and lo + 1 < bnd
+                # not "United Nations officials": a name of two words or more
+                and (ctx.mention_at.get(lo) is None or ctx.mention_at[lo].end == lo + 1)
+            )
+        )
+
+    def _appositive_source(self, si: int, j: int, cue: tuple[int, int], cls: str) -> bool:
+        """'“...,” Tom Reed, the harbour master, told reporters.' / '“...,” the harbour
+        master, Tom Reed, said.': a quote closes, then a source with an appositive between
+        commas (the comma at ``j`` just before the cue), then the cue: the quote is the
+        content, said by the source."""
+        ctx = self.ctx
+        a = ctx.sent_tok[si][0]
+        p = j - 1
+        while p > a and ctx.toks[p].text != "," and ctx.tok_quote[p] < 0 and j - p <= 10:
+            p -= 1
+        if p <= a or ctx.toks[p].text != "," or j - p < 2 or j - p > 10:
+            return False
+        if any(not (t.alpha or t.text in ("'s", "’s", ".", "-")) for t in ctx.toks[p + 1 : j]):
+            return False
+        head = self._np_back(a, p - 1, max_len=6)
+        if head is None or head <= a:
+            return False
+        bnd = head - 1
+        k = bnd
+        while k > a and ctx.toks[k].text in (",", "—", "–") and ctx.tok_quote[k] < 0:
+            k -= 1
+        if ctx.tok_quote[k] < 0 or not ctx.quotes[ctx.tok_quote[k]].closed:
+            return False
+        return self._content_before(si, bnd, cue, cls, (head, j))
 
     def _adjunct_before(self, a: int, bnd: int, nxt: int) -> bool:
         """Whether the comma-delimited segment that ends at ``bnd`` (a parenthetical
@@ -1257,8 +1400,16 @@ class RuleExtractor:
                 return True
         # indirect clause from the clause start to the boundary
         lo = a
+        sent_start = ctx.toks[a].start
         for x in range(bnd - 1, a - 1, -1):
-            if ctx.toks[x].text in (":", ";") or ctx.tok_quote[x] >= 0:
+            if ctx.toks[x].text in (":", ";"):
+                lo = x + 1
+                break
+            qk = ctx.tok_quote[x]
+            # a quote that opened in this sentence is part of a mixed content ('X signals
+            # "the beginning of the end" for the EU, said W'); one that opened before it
+            # is not
+            if qk >= 0 and (ctx.quotes[qk].open < sent_start or not ctx.quotes[qk].closed):
                 lo = x + 1
                 break
         n_words = sum(1 for x in range(lo, bnd) if ctx.toks[x].alpha)
