@@ -77,3 +77,21 @@ def test_nested_stage_cv_reports_every_language_and_flags_the_protocol():
     assert 0.0 <= r["f1"] <= 1.0 and r["gold"] > 0
     shared = tr.cross_validate_stage(["en"], ["en"], cv=cv, config=CONFIG, spans=False)
     assert shared["nested"] is False and shared["languages"]["en"]["gold"] == r["gold"]
+
+
+def test_training_stores_the_nested_stage_cv_in_meta(tmp_path, monkeypatch):
+    """`narrascope techniques train` writes the nested figures (cv_metrics.stage_nested)
+    beside the shared-OOF ones (cv_metrics.stage)."""
+    import json
+
+    arts = _articles()
+    monkeypatch.setattr(tr, "load_articles", lambda langs, data_dir=None: arts)
+    monkeypatch.setattr(tr, "FEATURES", FeatureConfig(bits=14, w_char=1.5, w_doc=0.5))
+    metrics = tr.run_training(langs=("en",), out_dir=tmp_path / "m", n_folds=3, nested=True)
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text("utf-8"))
+    stored = meta["cv_metrics"]
+    assert stored == json.loads(json.dumps(metrics))
+    assert stored["stage"]["nested"] is False and stored["stage_nested"]["nested"] is True
+    assert "nested" in stored["stage_nested"]["protocol"]
+    gold = stored["stage"]["languages"]["en"]["gold"]
+    assert gold > 0 and stored["stage_nested"]["languages"]["en"]["gold"] == gold

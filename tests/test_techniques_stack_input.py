@@ -105,7 +105,8 @@ def test_recipe_trains_a_logit_stacker(tmp_path: Path):
     cv = tr.cross_val_proba(corpus, labels, n_folds=2, config=config, keep_models=True)
     assert cv.stack_input == tr.STACK_INPUT == "logit"
     assert cv.stack_cues == tuple(tr.STACK_CUE_FEATURES)
-    assert cv.cue_feats is not None and cv.cue_feats.shape == (len(corpus.texts), 4)
+    n_cues = len(tr.STACK_CUE_FEATURES) + len(tr.STACK_LEXICON_TECHNIQUES)
+    assert cv.cue_feats is not None and cv.cue_feats.shape == (len(corpus.texts), 2 * n_cues)
     model = tr.train_model(arts, config=config, cv=cv)
     assert model.stack_input == "logit" and model.stack_weights is not None
     assert model.stack_cue_features == list(tr.STACK_CUE_FEATURES)

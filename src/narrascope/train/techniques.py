@@ -55,6 +55,14 @@ THRESHOLD_SHRINK = 0.75
 SPAN_LEXICON_TECHNIQUES = ("Loaded_Language", "Name_Calling-Labeling")
 #: Techniques whose cue-lexicon hits are extra stacker inputs (round 3).
 STACK_CUE_FEATURES = SPAN_LEXICON_TECHNIQUES
+# techniques with a mined cue lexicon read only by the stacker (model.json
+# "stack_lexicons"; round 8): their cues place no spans
+STACK_LEXICON_TECHNIQUES = (
+    "Doubt", "Questioning_the_Reputation", "Appeal_to_Fear-Prejudice",
+    "Exaggeration-Minimisation", "Appeal_to_Hypocrisy", "Flag_Waving", "Conversation_Killer",
+    "Appeal_to_Values", "Slogans", "Guilt_by_Association", "Repetition",
+    "Causal_Oversimplification",
+)  # fmt: skip
 LICENCE = (
     "trained on research-only SemEval/PolNeAR data; weights only, no text "
     "(SemEval-2023 Task 3 training split, research use only)"
@@ -352,6 +360,17 @@ def span_lexicons(articles: Sequence[Article]) -> dict[str, dict[str, float]]:
     return mined
 
 
+def stack_lexicons(
+    articles: Sequence[Article], techniques: Sequence[str] = STACK_LEXICON_TECHNIQUES
+) -> dict[str, dict[str, float]]:
+    """The stacker-only cue lexicons: mined like the span lexicons (no curated cues),
+    one per technique in ``techniques`` order (an empty dict when nothing was mined)."""
+    if not techniques:
+        return {}
+    mined = mine_span_lexicons(articles, techniques)
+    return {t: mined.get(t, {}) for t in techniques}
+
+
 def corpus_digest(articles: Sequence[Article]) -> str:
     h = hashlib.sha256()
     for a in sorted(articles, key=lambda a: (a.lang, a.id)):
@@ -382,15 +401,24 @@ class CVResult:
     stack_input: str = STACK_INPUT
     stack_cues: tuple[str, ...] = ()  # techniques of the cue features below
     cue_feats: np.ndarray | None = None  # out-of-fold cue features (stacker inputs)
+    # techniques of the stacker-only lexicons, whose features follow stack_cues' in
+    # cue_feats
+    stack_lexicon_cues: tuple[str, ...] = ()
 
 
 def oof_cue_features(
-    corpus: Corpus, fold_of_article: np.ndarray, techniques: Sequence[str]
+    corpus: Corpus,
+    fold_of_article: np.ndarray,
+    techniques: Sequence[str],
+    lexicon_techniques: Sequence[str] = (),
 ) -> np.ndarray:
-    """Cue features of every row, each fold's rows read with the cue lexicon mined
-    from the other folds (the lexicon a fold model of cross_validate_stage carries)."""
+    """Cue features of every row, each fold's rows read with the cue lexicons mined
+    from the other folds (the lexicons a fold model of cross_validate_stage carries):
+    ``techniques`` from the span lexicons, then ``lexicon_techniques`` from the
+    stacker-only lexicons (stack_lexicons)."""
     labels, categories = taxonomy()
-    out = np.zeros((len(corpus.texts), 2 * len(techniques)), np.float32)
+    n_feats = 2 * (len(techniques) + len(lexicon_techniques))
+    out = np.zeros((len(corpus.texts), n_feats), np.float32)
     fold = fold_of_article[corpus.groups]
     empty = LinearScorer(np.zeros(0, np.int64), np.zeros((0, len(labels))), np.zeros(len(labels)))
     for k in np.unique(fold_of_article):
@@ -398,7 +426,12 @@ def oof_cue_features(
         stub = TechniqueModel(labels, categories, FeatureConfig(), empty, {},
                               span_lexicons=span_lexicons(train))  # fmt: skip
         rows = np.flatnonzero(fold == k)
-        out[rows] = cue_features(stub, [corpus.texts[i] for i in rows], techniques)
+        texts = [corpus.texts[i] for i in rows]
+        feats = [cue_features(stub, texts, techniques)]
+        if lexicon_techniques:
+            lex = stack_lexicons(train, lexicon_techniques)
+            feats.append(cue_features(stub, texts, lexicon_techniques, lexicons=lex))
+        out[rows] = np.hstack(feats)
     return out
 
 
@@ -413,6 +446,7 @@ def cross_val_proba(
     stack: bool = True,
     stack_input: str = STACK_INPUT,
     stack_cues: Sequence[str] = STACK_CUE_FEATURES,
+    stack_lexicon_cues: Sequence[str] = STACK_LEXICON_TECHNIQUES,
     seed: int = 13,
     keep_models: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -444,8 +478,8 @@ def cross_val_proba(
     cue_feats = None
     if stack:
         s = stack_matrix(corpus, p1, config, stack_input)
-        if stack_cues:
-            cue_feats = oof_cue_features(corpus, fold_of_article, stack_cues)
+        if stack_cues or stack_lexicon_cues:
+            cue_feats = oof_cue_features(corpus, fold_of_article, stack_cues, stack_lexicon_cues)
             s = np.hstack([s, cue_feats])
         proba = np.zeros_like(p1)
         for k in range(n_folds):
@@ -457,6 +491,7 @@ def cross_val_proba(
         proba, fold, corpus, list(labels), fold_of_article,
         scorers if keep_models else None, stackers if keep_models and stack else None, p1,
         stack_input, tuple(stack_cues) if cue_feats is not None else (), cue_feats,
+        tuple(stack_lexicon_cues) if cue_feats is not None else (),
     )  # fmt: skip
 
 
@@ -539,10 +574,12 @@ def fold_model(
         stacker = inner.stackers[0] if inner.stackers else None
         thresholds = language_thresholds(inner.proba, inner.corpus.y, inner.corpus.langs)
         stack_input, stack_cues = inner.stack_input, inner.stack_cues
+        lexicon_cues = inner.stack_lexicon_cues
     else:
         stacker = cv.stackers[k] if cv.stackers else None
         thresholds = fold_thresholds(cv, k)
         stack_input, stack_cues = cv.stack_input, cv.stack_cues
+        lexicon_cues = cv.stack_lexicon_cues
     return TechniqueModel(
         labels=labels, categories=categories, features=config, scorer=cv.scorers[k],
         thresholds=thresholds, span_lexicons=span_lexicons(train_arts),
@@ -550,6 +587,7 @@ def fold_model(
         stack_weights=stacker[0] if stacker else None,
         stack_bias=stacker[1] if stacker else None,
         stack_input=stack_input, stack_cue_features=list(stack_cues),
+        stack_lexicons=stack_lexicons(train_arts, lexicon_cues) if stacker else {},
     )  # fmt: skip
 
 
@@ -662,7 +700,7 @@ def second_stage(cv: CVResult, config: FeatureConfig) -> tuple[np.ndarray, np.nd
     if cv.first_stage is None or cv.stackers is None:
         return None
     s = stack_matrix(cv.corpus, cv.first_stage, config, cv.stack_input)
-    if cv.stack_cues and cv.cue_feats is not None:
+    if (cv.stack_cues or cv.stack_lexicon_cues) and cv.cue_feats is not None:
         s = np.hstack([s, cv.cue_feats])
     return fit_stacker(s, cv.corpus.y)
 
@@ -758,6 +796,9 @@ def train_model(
         stack_bias=stack_b,
         stack_input=cv.stack_input if cv is not None else STACK_INPUT,
         stack_cue_features=list(cv.stack_cues) if stack_w is not None and cv else [],
+        stack_lexicons=(
+            stack_lexicons(articles, cv.stack_lexicon_cues) if stack_w is not None and cv else {}
+        ),
     )
 
 
@@ -793,10 +834,13 @@ def run_training(
     out_dir: Path = MODEL_DIR,
     n_folds: int = 5,
     save_oof: Path | None = None,
+    nested: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """CV for the second stage, thresholds and metrics, then the final fit on
-    everything; writes ``out_dir``."""
+    everything; writes ``out_dir``. ``cv_metrics.stage`` is the stage CV on the shared
+    out-of-fold results; with ``nested`` (the figure to quote) ``cv_metrics.stage_nested``
+    is the nested stage CV of the same recipe on the same outer folds (+~9 min)."""
     labels, _ = taxonomy()
     articles = load_articles(langs, data_dir)
     corpus = make_corpus(articles, labels)
@@ -807,9 +851,9 @@ def run_training(
     pred = cross_fitted_predictions(cv)
     first = CVResult(cv.first_stage if cv.first_stage is not None else cv.proba,
                      cv.fold_of_row, cv.corpus, cv.labels)  # fmt: skip
-    stage_cv = cross_validate_stage(langs, [LANGS.get(x, x) for x in langs], cv=cv,
-                                    progress=progress)  # fmt: skip
-    metrics = {
+    eval_langs = [LANGS.get(x, x) for x in langs]
+    stage_cv = cross_validate_stage(langs, eval_langs, cv=cv, progress=progress)
+    metrics: dict[str, Any] = {
         "stage": stage_cv,
         "paragraph_micro_f1_probabilities": {
             k: round(v["f1"], 4) for k, v in per_language_f1(cv, pred).items()
@@ -820,6 +864,10 @@ def run_training(
         },
         "command": "narrascope techniques train",
     }
+    if nested:
+        metrics["stage_nested"] = cross_validate_stage(
+            langs, eval_langs, cv=cv, nested=True, progress=progress
+        )
     cv.scorers = None
     model = train_model(articles, cv=cv)
     model.save(out_dir, meta=build_meta(articles, metrics, model))

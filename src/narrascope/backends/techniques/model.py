@@ -122,18 +122,77 @@ def stack_features(
 
 
 def cue_features(
-    model: TechniqueModel, texts: Sequence[str], techniques: Sequence[str]
+    model: TechniqueModel,
+    texts: Sequence[str],
+    techniques: Sequence[str],
+    *,
+    lexicons: dict[str, dict[str, float]] | None = None,
 ) -> np.ndarray:
     """(n_texts, 2 * len(techniques)) cue-lexicon hits of each text: for every technique
     the highest cue weight found (0 without a cue) and log1p(number of cues of weight >=
-    CUE_FEATURE_MIN) / 2."""
+    CUE_FEATURE_MIN) / 2. The cues come from ``model.span_lexicons`` (find_cues), or
+    from ``lexicons`` when given (each text tokenised once, matched like find_cues)."""
     out = np.zeros((len(texts), 2 * len(techniques)), np.float32)
     for i, text in enumerate(texts):
-        for j, tech in enumerate(techniques):
-            weights = [c[2] for c in model.find_cues(text, 0, len(text), tech)]
+        if lexicons is not None:
+            toks = _tokens(text)
+            found = [
+                [c[2] for c in _match_tokens(toks, lexicons.get(tech, {}))] for tech in techniques
+            ]
+        else:
+            found = [[c[2] for c in model.find_cues(text, 0, len(text), t)] for t in techniques]
+        for j, weights in enumerate(found):
             if weights:
                 out[i, 2 * j] = max(weights)
                 out[i, 2 * j + 1] = np.log1p(sum(w >= CUE_FEATURE_MIN for w in weights)) / 2
+    return out
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+
+
+_INDEX_MEMO: dict[int, tuple[dict[str, float], int, set[str]]] = {}
+
+
+def _lexicon_index(cues: dict[str, float]) -> tuple[int, set[str]]:
+    """Longest phrase (in tokens) and the first words of all phrases, built once per
+    lexicon object."""
+    hit = _INDEX_MEMO.get(id(cues))
+    if hit is None or hit[0] is not cues:
+        if len(_INDEX_MEMO) > 256:
+            _INDEX_MEMO.clear()
+        max_n = max((len(c.split()) for c in cues), default=0)
+        hit = _INDEX_MEMO[id(cues)] = (cues, max_n, {c.split()[0] for c in cues})
+    return hit[1], hit[2]
+
+
+def _match_tokens(
+    toks: list[tuple[int, int, str]], cues: dict[str, float]
+) -> list[tuple[int, int, float]]:
+    """Cue phrases of ``cues`` in the tokens: longest first, no overlaps, one
+    left-to-right pass; ``(start, end, weight)``."""
+    if not cues:
+        return []
+    max_n, firsts = _lexicon_index(cues)
+    out = []
+    i = 0
+    while i < len(toks):
+        if toks[i][2] not in firsts:  # no phrase starts with this word
+            i += 1
+            continue
+        hit = None
+        for n in range(min(max_n, len(toks) - i), 0, -1):
+            phrase = " ".join(t[2] for t in toks[i : i + n])
+            weight = cues.get(phrase)
+            if weight is not None:
+                hit = (toks[i][0], toks[i + n - 1][1], float(weight), n)
+                break
+        if hit is None:
+            i += 1
+        else:
+            out.append(hit[:3])
+            i += hit[3]
     return out
 
 
@@ -155,8 +214,11 @@ class TechniqueModel:
     stack_input: str = "proba"  # see STACK_INPUTS
     # techniques whose cue-lexicon hits (cue_features) are extra stacker inputs
     stack_cue_features: list[str] = field(default_factory=list)
+    # technique -> cue phrase -> weight: cue lexicons read only by the stacker (after the
+    # stack_cue_features inputs, two inputs per technique in this order); they place no
+    # spans
+    stack_lexicons: dict[str, dict[str, float]] = field(default_factory=dict)
     _featurizer: Featurizer | None = field(default=None, repr=False)
-    _span_res: dict[str, Any] = field(default_factory=dict, repr=False)
     # (technique, text) -> cues with offsets relative to the text: the stacker's cue
     # features and the stage's cue spans read the same paragraphs
     _cue_memo: dict[tuple[str, str], list[tuple[int, int, float]]] = field(
@@ -191,6 +253,10 @@ class TechniqueModel:
             feats = self.stack_inputs(proba, [len(p) for p in paragraphs], language)
             if self.stack_cue_features:
                 cues = cue_features(self, paragraphs, self.stack_cue_features)
+                feats = np.hstack([feats, cues])
+            if self.stack_lexicons:
+                techs = list(self.stack_lexicons)
+                cues = cue_features(self, paragraphs, techs, lexicons=self.stack_lexicons)
                 feats = np.hstack([feats, cues])
             proba = sigmoid(feats @ self.stack_weights + self.stack_bias)
         return proba
@@ -240,32 +306,7 @@ class TechniqueModel:
         return [(s + start, e + start, w) for s, e, w in rel]
 
     def _match_cues(self, text: str, technique: str) -> list[tuple[int, int, float]]:
-        cues = self.span_lexicons[technique]
-        index = self._span_res.get(technique)
-        if index is None:  # longest phrase and the first words of all phrases, built once
-            index = (max(len(c.split()) for c in cues), {c.split()[0] for c in cues})
-            self._span_res[technique] = index
-        max_n, firsts = index
-        toks = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
-        out = []
-        i = 0
-        while i < len(toks):
-            if toks[i][2] not in firsts:  # no phrase starts with this word
-                i += 1
-                continue
-            hit = None
-            for n in range(min(max_n, len(toks) - i), 0, -1):
-                phrase = " ".join(t[2] for t in toks[i : i + n])
-                weight = cues.get(phrase)
-                if weight is not None:
-                    hit = (toks[i][0], toks[i + n - 1][1], float(weight), n)
-                    break
-            if hit is None:
-                i += 1
-            else:
-                out.append(hit[:3])
-                i += hit[3]
-        return out
+        return _match_tokens(_tokens(text), self.span_lexicons[technique])
 
     # -- persistence -------------------------------------------------------------------
     def save(self, path: str | Path, *, meta: dict[str, Any] | None = None) -> None:
@@ -294,6 +335,8 @@ class TechniqueModel:
         if self.stack_weights is not None:
             spec["stack_input"] = check_stack_input(self.stack_input)
             spec["stack_cue_features"] = list(self.stack_cue_features)
+            if self.stack_lexicons:
+                spec["stack_lexicons"] = self.stack_lexicons
         (out / "model.json").write_text(
             json.dumps(spec, ensure_ascii=False, indent=1) + "\n", "utf-8"
         )
@@ -340,4 +383,5 @@ class TechniqueModel:
             stack_bias=stack_b,
             stack_input=stack_input,
             stack_cue_features=list(spec.get("stack_cue_features", [])),
+            stack_lexicons={k: dict(v) for k, v in spec.get("stack_lexicons", {}).items()},
         )
