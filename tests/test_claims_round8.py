@@ -149,3 +149,39 @@ def test_noun_reading_leaves_the_nominal_cue() -> None:
     c = _one("The engineer has debunked the claims that the new pier is unsafe.")
     assert c["text"] == "the new pier is unsafe"
     assert c["source"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Now, he says, at least seven pilots have signed on.",
+            "at least seven pilots have signed on",
+        ),
+        ("Ultimately, experts say, the pier is safe.", "the pier is safe"),
+        (
+            "Britain, she said, was supplying the missiles.",
+            "Britain, she said, was supplying the missiles",
+        ),
+    ],
+)
+def test_sentence_adverb_before_a_parenthetical_source(text: str, content: str) -> None:
+    assert _one(text)["text"] == content
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "The party leader said the process was fair, but required candidates to make an "
+            "effort.",
+            "the process was fair, but required candidates to make an effort",
+        ),
+        (
+            "The party leader said the process was fair, but critics disagree.",
+            "the process was fair",
+        ),
+    ],
+)
+def test_but_without_a_subject_continues_the_clause(text: str, content: str) -> None:
+    assert _one(text)["text"] == content

@@ -31,6 +31,18 @@ DASHES = frozenset({"—", "–"})
 FINAL_STRIP = " \t\r\n.,;:!?…—–-"
 
 
+# after ", but": a verb with no subject of its own continues the clause
+_AUX_CONTINUE = frozenset(
+    "is was are were has have had will would could should can may might must did does do "
+    "not".split()
+)
+
+# adverbs that open a sentence before a parenthetical source ("Now, he says, X")
+_SENTENCE_ADVERBS = frozenset(
+    "now still however yet also then thus indeed instead meanwhile moreover furthermore "
+    "nevertheless nonetheless today besides otherwise".split()
+)
+
 # possessive determiners: a verbal cue right after one is a noun ("his appeal"); not
 # "her", which is also an object ("heard her say")
 _POSSESSIVE_DETS = frozenset("his its their our my your".split())
@@ -485,6 +497,7 @@ class RuleExtractor:
                     k + len(cut) <= b and tuple(lows[k + 1 : k + len(cut)]) == cut[1:]
                     for cut in self.clause_cut
                 )
+                and not self._same_subject_after(k + 2, b)
             ):
                 return k
             if k > start_tok + 1 and t.text in DASHES and k + 1 < b and ctx.tok_quote[k + 1] < 0:
@@ -511,6 +524,19 @@ class RuleExtractor:
                     return k - 1
             k += 1
         return b
+
+    def _same_subject_after(self, k: int, b: int) -> bool:
+        """After ", but" / ", yet" at ``k - 1``, a verb with no subject of its own continues
+        the reported clause ("said the process was fair, but required candidates to
+        ...", "..., but is now ..."): an auxiliary, "not", or a lower-case word in
+        "-ed"."""
+        lows = self.ctx.lows
+        if k >= b or k < 1 or lows[k - 1] not in ("but", "yet"):
+            return False
+        low = lows[k]
+        return low in _AUX_CONTINUE or (
+            low.endswith("ed") and not self.ctx.toks[k].cap and len(low) > 4
+        )
 
     def _comma_cut(self, k: int, b: int, *, after_quote: bool = False) -> bool:
         """Whether the token ``k`` after a comma ends a reported clause: a clause cut
@@ -1220,17 +1246,18 @@ class RuleExtractor:
             lo = a
             n_before = sum(1 for x in range(lo, bnd) if ctx.toks[x].alpha)
             n_after = sum(1 for x in range(rest_end + 1, end_i) if ctx.toks[x].alpha)
-            if n_before < 4 and n_after >= 2 and ctx.toks[a].text not in QUOTE_CHARS:
-                end = self._content_end(si, rest_end + 1)
-                self._clause_claim(si, lo, end, cue, cls, (head, j + 1), "parenthetical", 0.75)
-                return True
             if n_after >= 3 and self._adjunct_before(a, bnd, rest_end + 1):
-                # "After two quiet years, the board said, prices will rise": the clause
-                # before the source is an adjunct; the reported clause follows the cue
+                # "After two quiet years, the board said, prices will rise", "Now, he
+                # says, X": the segment before the source is an adjunct (of any length);
+                # the reported clause follows the cue
                 end = self._content_end(si, rest_end + 1)
                 self._clause_claim(
                     si, rest_end + 1, end, cue, cls, (head, j + 1), "parenthetical", 0.75
                 )
+                return True
+            if n_before < 4 and n_after >= 2 and ctx.toks[a].text not in QUOTE_CHARS:
+                end = self._content_end(si, rest_end + 1)
+                self._clause_claim(si, lo, end, cue, cls, (head, j + 1), "parenthetical", 0.75)
                 return True
         if (
             rest_end < end_i
@@ -1370,6 +1397,14 @@ class RuleExtractor:
             first in self.intransitive
             or first in self.subordinators
             or first in ("but", "and", "so", "yet")
+            # one or two sentence adverbs: "Now,", "Still,", "Ultimately,"
+            or (
+                bnd - lo <= 2
+                and all(
+                    lows[x] in _SENTENCE_ADVERBS or (lows[x].endswith("ly") and len(lows[x]) > 4)
+                    for x in range(lo, bnd)
+                )
+            )
         )
 
     def _adverbial(self, x: int) -> bool:
