@@ -115,6 +115,8 @@ class RuleExtractor:
         self.frame = lw("frame_triggers")
         self.noun_ambiguous = lw("noun_ambiguous")
         self.needs_clause = lw("needs_clause")
+        self.cite_cues = lw("cite_cues")
+        self.non_names = lw("capitalised_non_names") | lw("indefinite")
         self.threat_cues = lw("threat_cues")
         self.called_cues = lw("called_cues")
         self.question_frames = lw("question_frames")
@@ -128,6 +130,13 @@ class RuleExtractor:
         self._nom_at = ctx._matches(self.lex.nominal)[2]
         self.abbrev = lw("abbreviations")
         self.possessive_pronouns = self.pronouns | lw("possessive_pronouns")
+        self.in_sources = lw("in_sources")
+        for a, b in ctx.sent_tok:
+            if any(x in self._cue_at for x in range(a, b)):
+                continue  # "wrote in the report that ...": the verb is the cue
+            for x in range(a, b):
+                if ctx.lows[x] == "in" and ctx.tok_quote[x] < 0 and self._in_source(x, b):
+                    self._prep_at[x] = (1, "prep")
 
     # -- main loop ----------------------------------------------------------------------
     def run(self) -> list[Claim]:
@@ -908,6 +917,12 @@ class RuleExtractor:
             self._block_quote(si, c0, c1, cls, cue, src, signed_only=True)
             return
         end = self._content_end(si, start, stop_at_comma=self._subordinate(si, c0, src))
+        if " ".join(lows[c0:c1]) in self.cite_cues:
+            if any(lows[x] in self.cited_sources for x in range(start, min(end, start + 4))):
+                return  # "citing data from the institute": evidence for a claim, not one
+            end, src = self._cite_end(si, c0, start, end, src)
+            if rule == "verb" and not self._agent(src):
+                return  # "all signs pointed to ...": only agents cite or point to reasons
         # a cue whose clause is only the source or a single word is not an attribution
         n_words = sum(1 for x in range(start, end) if ctx.toks[x].alpha)
         if n_words < 1 or (n_words < 2 and cls not in ("accuse", "directive", "commissive")):
@@ -921,6 +936,98 @@ class RuleExtractor:
         if cls == "belief":
             score -= 0.2
         self._clause_claim(si, start, end, cue, cls, src, rule, score)
+
+    def _cite_end(
+        self, si: int, c0: int, start: int, end: int, src: tuple[int, int] | None
+    ) -> tuple[int, tuple[int, int] | None]:
+        """What "citing" / "cited" attributes is its object: "Citing X, the board ..." ends
+        at the comma before the main clause, whose subject is the source; "The board,
+        citing X, reported ..." ends at the comma before the verb; "..., citing costs,
+        delays and risks" keeps the list. A participle without a subject found before it
+        takes the noun phrase that opens the sentence ("The company raised fares, citing
+        X")."""
+        ctx = self.ctx
+        a, b = ctx.sent_tok[si]
+        lows = ctx.lows
+        initial = c0 == a
+        for k in range(start + 1, end - 1):
+            if ctx.toks[k].text != "," or ctx.tok_quote[k] >= 0:
+                continue
+            nx = k + 1
+            if initial and (lows[nx] in self.dets or lows[nx] in self.pronouns or ctx.toks[nx].cap):
+                e_np = self._subject_np(nx, b)
+                return k, ((nx, e_np) if e_np > nx else src)
+            if not initial and (
+                lows[nx] in _AUX_CONTINUE or self.ctx.at(self.lex.cues, nx) is not None
+            ):
+                end = k
+                break
+        if src is None and not initial and ctx.toks[c0 - 1].text == "," and c0 - 1 > a:
+            e_np = self._subject_np(a, c0 - 1)
+            if e_np > a and (ctx.toks[a].cap or lows[a] in self.dets):
+                src = (a, e_np)
+        return end, src
+
+    def _in_source(self, i: int, b: int) -> bool:
+        """A source as a prepositional cue "in ...": "in a new poll," / "in Professor
+        Lund's view," (a determiner or a possessor, then a head from ``in_sources``, then a
+        comma or the end of the sentence); not the author's "in my view"."""
+        ctx = self.ctx
+        lows = ctx.lows
+        if i + 2 >= b:
+            return False
+        first = lows[i + 1]
+        if first in self.author:
+            return False
+        for e in range(i + 2, min(b, i + 8)):
+            t = ctx.toks[e]
+            if ctx.tok_quote[e] >= 0 or (not t.alpha and t.text not in ("'s", "’s", "-", "'", "’")):
+                return False
+            if lows[e] in self.in_sources:
+                nxt = ctx.toks[e + 1].text if e + 1 < b else "."
+                possessor = any(
+                    ctx.toks[x].text.lower().endswith(("'s", "’s")) for x in range(i + 1, e)
+                ) or first in (self.possessive_pronouns)
+                if lows[e] == "view":
+                    return possessor and nxt in (",", ".")
+                # "in a new poll", "in the latest Island Times survey"; not "took part in
+                # a survey"
+                named = any(
+                    ctx.toks[x].cap or lows[x] in ("new", "latest", "recent")
+                    for x in range(i + 2, e)
+                )
+                return nxt in (",", ".") and (first in self.dets or possessor) and named
+        return False
+
+    def _agent(self, src: tuple[int, int] | None) -> bool:
+        """Whether a source span holds a pronoun, a name or a person, organisation or
+        country."""
+        ctx = self.ctx
+        return src is not None and any(
+            ctx.lows[x] in self.pronouns
+            or (
+                ctx.toks[x].cap
+                and ctx.toks[x].alpha
+                and ctx.lows[x] not in self.non_names
+                and ctx.lows[x] not in self.dets
+            )
+            or (x in ctx.mention_at and ctx.mention_at[x].type in ("PER", "ORG", "GPE"))
+            for x in range(*src)
+        )
+
+    def _subject_np(self, i: int, hi: int) -> int:
+        """End of the subject that opens a clause at ``i``: the noun phrase before its
+        verb (a lower-case word in "-ed", an auxiliary or a cue)."""
+        e = self._np_forward(i, hi, 6)
+        for k in range(i + 1, e):
+            low = self.ctx.lows[k]
+            if not self.ctx.toks[k].cap and (
+                (low.endswith("ed") and len(low) > 3)
+                or low in _AUX_CONTINUE
+                or self.ctx.at(self.lex.cues, k) is not None
+            ):
+                return k
+        return e
 
     def _skip_time(self, k: int, b: int) -> int:
         """After a cue without "that": a leading time adverbial is not part of the reported
@@ -1534,6 +1641,9 @@ class RuleExtractor:
             ):
                 s_end = k
         src = (c1, s_end)
+        if ctx.lows[c0] == "in" and s_end - 1 > c1 and ctx.lows[s_end - 1] in self.in_sources:
+            if ctx.lows[s_end - 1] == "view":
+                src = (c1, s_end - 1)  # "in Professor Lund's view": Lund speaks
         after = s_end + 1 if s_end < b and ctx.toks[s_end].text in (",", ":") else s_end
         words_after = sum(1 for x in range(after, b) if ctx.toks[x].alpha)
         # "X is too slow, according to Y, because ...": what follows the source is the
@@ -1555,13 +1665,17 @@ class RuleExtractor:
             end = self._content_end(si, after)
             self._clause_claim(si, after, end, cue, "prep", src, "prep", 0.85)
             return
-        if c0 > a and ctx.toks[c0 - 1].text == ",":
+        # "X leads by nine points in the latest survey.": a source "in ..." that ends the
+        # sentence follows its clause without a comma
+        final_in = ctx.lows[c0] == "in" and c1 == c0 + 1 and s_end >= b - 1
+        if c0 > a and (ctx.toks[c0 - 1].text == "," or final_in):
             lo = a
-            for x in range(c0 - 2, a - 1, -1):
+            last = c0 - 1 if ctx.toks[c0 - 1].text == "," else c0
+            for x in range(last - 1, a - 1, -1):
                 if ctx.toks[x].text in (":", ";") or ctx.lows[x] in self.comp:
                     lo = x + 1
                     break
-            self._clause_claim(si, lo, c0 - 1, cue, "prep", src, "prep", 0.8)
+            self._clause_claim(si, lo, last, cue, "prep", src, "prep", 0.8)
 
     # -- nominal cues ----------------------------------------------------------------------------
     def _nominal_cue(self, si: int, c0: int, c1: int) -> None:
