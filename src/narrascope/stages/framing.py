@@ -101,7 +101,7 @@ class LinearFraming(Stage):
         Pf = np.zeros((n, pf.shape[1]))
         framed = np.full(n, -1.0)  # -1: not scored
         Pm[sel], Pf[sel] = pm, pf
-        K = np.zeros((n, 3))
+        K = np.zeros((n, len(MAIN_ROLES)))
         if kn is not None:
             K[sel] = kn
         framed[sel] = fr if fr is not None else 1.0

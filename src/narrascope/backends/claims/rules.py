@@ -31,29 +31,6 @@ DASHES = frozenset({"—", "–"})
 FINAL_STRIP = " \t\r\n.,;:!?…—–-"
 
 
-# after ", but": a verb with no subject of its own continues the clause
-_AUX_CONTINUE = frozenset(
-    "is was are were has have had will would could should can may might must did does do "
-    "not".split()
-)
-
-# adverbs that open a sentence before a parenthetical source ("Now, he says, X")
-_SENTENCE_ADVERBS = frozenset(
-    "now still however yet also then thus indeed instead meanwhile moreover furthermore "
-    "nevertheless nonetheless today besides otherwise".split()
-)
-
-# possessive determiners: a verbal cue right after one is a noun ("his appeal"); not
-# "her", which is also an object ("heard her say")
-_POSSESSIVE_DETS = frozenset("his its their our my your".split())
-# a finite verb never follows these directly (a gerund may: "by saying")
-_PREPOSITIONS = frozenset("in on at of for with from by about into during without".split())
-_IRREGULAR_PAST = frozenset("said told wrote thought spoke felt".split())
-
-# cues whose object is the hearer ("told reporters"): no inverted source after them
-_HEARER_FIRST = frozenset("told tell tells telling informed assured reminded".split())
-
-
 def _acronym(word: str) -> bool:
     """ "US", "WHO", "IT": an upper-case acronym, not the function word it spells."""
     return len(word) > 1 and word.isupper() and word.isalpha()
@@ -131,6 +108,17 @@ class RuleExtractor:
         self.abbrev = lw("abbreviations")
         self.possessive_pronouns = self.pronouns | lw("possessive_pronouns")
         self.in_sources = lw("in_sources")
+        # after ", but": a verb with no subject of its own continues the clause
+        self.clause_continuing = lw("clause_continuing")
+        # adverbs that open a sentence before a parenthetical source ("Now, he says, X")
+        self.sentence_adverbs = lw("sentence_adverbs")
+        # a verbal cue right after one is a noun ("his appeal"); not "her", also an object
+        self.possessive_dets = lw("possessive_determiners")
+        # a finite verb never follows these directly (a gerund may: "by saying")
+        self.prepositions = lw("prepositions")
+        self.irregular_past = lw("irregular_speech_past")
+        # cues whose object is the hearer ("told reporters"): no inverted source after them
+        self.hearer_first = lw("hearer_first_cues")
         for a, b in ctx.sent_tok:
             if any(x in self._cue_at for x in range(a, b)):
                 continue  # "wrote in the report that ...": the verb is the cue
@@ -543,7 +531,7 @@ class RuleExtractor:
         if k >= b or k < 1 or lows[k - 1] not in ("but", "yet"):
             return False
         low = lows[k]
-        return low in _AUX_CONTINUE or (
+        return low in self.clause_continuing or (
             low.endswith("ed") and not self.ctx.toks[k].cap and len(low) > 4
         )
 
@@ -958,7 +946,7 @@ class RuleExtractor:
                 e_np = self._subject_np(nx, b)
                 return k, ((nx, e_np) if e_np > nx else src)
             if not initial and (
-                lows[nx] in _AUX_CONTINUE or self.ctx.at(self.lex.cues, nx) is not None
+                lows[nx] in self.clause_continuing or self.ctx.at(self.lex.cues, nx) is not None
             ):
                 end = k
                 break
@@ -1023,7 +1011,7 @@ class RuleExtractor:
             low = self.ctx.lows[k]
             if not self.ctx.toks[k].cap and (
                 (low.endswith("ed") and len(low) > 3)
-                or low in _AUX_CONTINUE
+                or low in self.clause_continuing
                 or self.ctx.at(self.lex.cues, k) is not None
             ):
                 return k
@@ -1246,7 +1234,7 @@ class RuleExtractor:
             and (ctx.toks[c0 - 1].text in BOUNDARY or ctx.toks[c0 - 1].text in CLOSERS)
             # '"...," X, a spokesman, told reporters': after "told" comes the hearer, never
             # an inverted source
-            and lows[c0] not in _HEARER_FIRST
+            and lows[c0] not in self.hearer_first
         ):
             s_end = self._np_forward(c1, end_i, 6)
             src_ok = (
@@ -1400,11 +1388,11 @@ class RuleExtractor:
         ("in states that vote", "of pledged delegates"; not "by saying")."""
         ctx = self.ctx
         low = ctx.lows[c0]
-        if prev in _PREPOSITIONS and not low.endswith("ing"):
+        if prev in self.prepositions and not low.endswith("ing"):
             return True
         if c1 - c0 > 1:
             return False
-        if prev in _POSSESSIVE_DETS:
+        if prev in self.possessive_dets:
             return True
         p = ctx.toks[c0 - 1]
         if (
@@ -1412,7 +1400,7 @@ class RuleExtractor:
             and p.cap
             and p.low not in self.pronouns
             and not low.endswith(("ed", "ing"))
-            and low not in _IRREGULAR_PAST
+            and low not in self.irregular_past
         ):
             return True
         return low.endswith("ed") and p.text.isdigit()
@@ -1508,7 +1496,8 @@ class RuleExtractor:
             or (
                 bnd - lo <= 2
                 and all(
-                    lows[x] in _SENTENCE_ADVERBS or (lows[x].endswith("ly") and len(lows[x]) > 4)
+                    lows[x] in self.sentence_adverbs
+                    or (lows[x].endswith("ly") and len(lows[x]) > 4)
                     for x in range(lo, bnd)
                 )
             )
